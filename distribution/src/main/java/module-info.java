@@ -1,0 +1,9 @@
+/** The {@code xbzrle} command. */
+module io.xbzrle.cli {
+    requires io.xbzrle.migration;
+    requires info.picocli;
+    requires java.management; // ThreadMXBean: CPU time for bench codec
+
+    // picocli reads and writes the command classes' annotated fields reflectively.
+    opens io.xbzrle.cli to info.picocli;
+}

@@ -1,0 +1,372 @@
+package io.xbzrle.codec.internal;
+
+import io.xbzrle.api.codec.CorruptDeltaException;
+import io.xbzrle.api.codec.PageCodec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * XBZRLE as QEMU's {@code migration/xbzrle.c} does it: a delta is {@code zrun nzrun zrun nzrun ...},
+ * each run length a ULEB128 number, each nzrun followed by its bytes of the new page.
+ *
+ * <p>The encoder gives QEMU's scalar encoder's exact output, including its overflow rule: with an
+ * unchanged tail the encoder needs two spare bytes past the delta (QEMU checks for room before it
+ * discovers the tail). For pages of at most 16 KiB, lengths have at most 2 bytes, as QEMU's
+ * {@code uleb128_*_small}, and the decoder rejects longer ones; larger pages use full ULEB128.
+ *
+ * <p>Speed: runs are found 8 bytes at a time with little-endian long reads; an unchanged run is
+ * probed inline a few words before handing long runs to {@link Arrays#mismatch} (vectorized by the
+ * JIT); a non-zero run ends at the first zero byte of {@code old ^ new} (the has-zero-byte test); a
+ * dense page is proven to overflow early by a lower bound on its encoded length.
+ */
+final class XbzrleCodec implements PageCodec {
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS7 = 0x7f7f7f7f7f7f7f7fL;
+    private static final long GATHER = 0x0102040810204080L;
+    /** Largest page whose lengths fit QEMU's 2-byte ULEB128 (values up to 0x3FFF). */
+    static final int QEMU_LENGTH_LIMIT_PAGE = 16384;
+    /** Words compared inline before a run is handed to {@link Arrays#mismatch}. */
+    private static final int INLINE_PROBES = 4;
+
+    private final int pageSize;
+    /** Most bytes a length may take in a valid delta: 2 in QEMU's mode, more for larger pages. */
+    private final int maxLengthBytes;
+    private final byte[] zeroPage;
+
+    XbzrleCodec(int pageSize) {
+        if (pageSize < 64 || Integer.bitCount(pageSize) != 1 || pageSize > (1 << 24)) {
+            throw new IllegalArgumentException(
+                    "page size must be a power of two from 64 to 16777216 bytes, not " + pageSize);
+        }
+        this.pageSize = pageSize;
+        this.maxLengthBytes = pageSize <= QEMU_LENGTH_LIMIT_PAGE ? 2 : ulebSize(pageSize);
+        this.zeroPage = new byte[pageSize];
+    }
+
+    @Override
+    public int pageSize() {
+        return pageSize;
+    }
+
+    @Override
+    public boolean isZeroPage(byte[] page, int offset) {
+        Objects.checkFromIndexSize(offset, pageSize, page.length);
+        return Arrays.mismatch(page, offset, offset + pageSize, zeroPage, 0, pageSize) < 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Encoder
+
+    @Override
+    public int encode(byte[] old, int oldOffset, byte[] current, int currentOffset,
+                      byte[] out, int outOffset, int outLimit) {
+        final int size = pageSize;
+        Objects.checkFromIndexSize(oldOffset, size, old.length);
+        Objects.checkFromIndexSize(currentOffset, size, current.length);
+        Objects.checkFromIndexSize(outOffset, outLimit, out.length);
+        if (outLimit < 2) {
+            return OVERFLOW; // QEMU checks for room for a pair before it looks at the page
+        }
+        int i = sameUntil(old, oldOffset, current, currentOffset, 0);
+        if (i == size) {
+            return 0;
+        }
+        final int end = outOffset + outLimit;
+        final int boundAt = outOffset + outLimit / 8;
+        boolean bounded = false;
+        int d = outOffset;
+        int zrunStart = 0;
+        // Runs are read off a 64-bit mask per 64-byte block (bit k: byte k differs), so the
+        // boundaries of short runs cost a count of trailing zeros, not a branchy byte search.
+        int base = i & ~63;
+        long mask = differences(old, oldOffset, current, currentOffset, base);
+        while (true) {
+            // Byte i differs: the nzrun goes on to the first equal byte.
+            long equal = ~mask & (-1L << (i - base));
+            while (equal == 0) {
+                base += 64;
+                if (base == size) {
+                    break;
+                }
+                mask = differences(old, oldOffset, current, currentOffset, base);
+                equal = ~mask;
+            }
+            int j = base == size ? size : base + Long.numberOfTrailingZeros(equal);
+            int zrun = i - zrunStart;
+            int nzrun = j - i;
+            if (ulebSize(zrun) + ulebSize(nzrun) + nzrun > end - d) {
+                return OVERFLOW;
+            }
+            if ((zrun | nzrun) < 0x4000) {
+                // Both lengths take 1 or 2 bytes: written without a branch. The need check above
+                // guarantees room for the second byte even when only one is kept.
+                int zlong = (0x7f - zrun) >>> 31;
+                out[d] = (byte) (zrun | (zlong << 7));
+                out[d + 1] = (byte) (zrun >>> 7);
+                d += 1 + zlong;
+                int nlong = (0x7f - nzrun) >>> 31;
+                out[d] = (byte) (nzrun | (nlong << 7));
+                out[d + 1] = (byte) (nzrun >>> 7);
+                d += 1 + nlong;
+            } else {
+                d = writeUleb(out, d, zrun);
+                d = writeUleb(out, d, nzrun);
+            }
+            d = copyRun(current, currentOffset + i, nzrun, out, d, end);
+            if (j == size) {
+                return d - outOffset;
+            }
+            // Byte j is equal: the zrun goes on to the next differing byte.
+            zrunStart = j;
+            long differing = mask & (-1L << (j - base));
+            if (differing != 0) {
+                i = base + Long.numberOfTrailingZeros(differing);
+            } else {
+                // The rest of the block is unchanged: long unchanged stretches go to Arrays.mismatch.
+                i = base + 64 == size ? size : sameUntil(old, oldOffset, current, currentOffset, base + 64);
+                if (i == size) {
+                    // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
+                    return end - d >= 2 ? d - outOffset : OVERFLOW;
+                }
+                base = i & ~63;
+                mask = differences(old, oldOffset, current, currentOffset, base);
+            }
+            // A page that encodes at this rate would not fit: try to prove it now, once.
+            if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
+                bounded = true;
+                if (provesOverflow(old, oldOffset, current, currentOffset, i, end - d)) {
+                    return OVERFLOW;
+                }
+            }
+        }
+    }
+
+    /** The difference mask of the 64 bytes at {@code base}: bit k is set if byte k differs. */
+    private static long differences(byte[] old, int oo, byte[] cur, int co, int base) {
+        long mask = 0;
+        for (int k = 0; k < 64; k += 8) {
+            long x = (long) LONGS.get(old, oo + base + k) ^ (long) LONGS.get(cur, co + base + k);
+            // Bit 7 of each byte of y is set where that byte of x is not zero; the multiply
+            // gathers the eight bits into the top byte (no two partial products collide).
+            long y = (((x & LOWS7) + LOWS7) | x) & HIGHS;
+            mask |= ((y >>> 7) * GATHER >>> 56) << k;
+        }
+        return mask;
+    }
+
+    /**
+     * Whether the rest of the encoding, from byte {@code from} (which differs, and starts a pair
+     * whose zrun length is still to be written) cannot fit in {@code room} bytes. Every pair takes
+     * at least one byte per length and one per differing byte, so the rest takes at least
+     * {@code differing + 2 * nzruns}; an unchanged tail needs 2 spare bytes more.
+     */
+    private boolean provesOverflow(byte[] old, int oo, byte[] cur, int co, int from, int room) {
+        final int size = pageSize;
+        int base = from & ~63;
+        long mask = differences(old, oo, cur, co, base) & (-1L << (from - base));
+        long lowerBound = 2L * Long.bitCount(mask & ~(mask << 1)) + Long.bitCount(mask);
+        long carry = mask >>> 63;
+        for (base += 64; base < size; base += 64) {
+            mask = differences(old, oo, cur, co, base);
+            long starts = mask & ~((mask << 1) | carry);
+            lowerBound += Long.bitCount(mask) + 2L * Long.bitCount(starts);
+            carry = mask >>> 63;
+        }
+        if (old[oo + size - 1] == cur[co + size - 1]) {
+            lowerBound += 2;
+        }
+        return lowerBound > room;
+    }
+
+    /** The first index from {@code from} where the pages differ, or the page size. */
+    private int sameUntil(byte[] old, int oo, byte[] cur, int co, int from) {
+        final int size = pageSize;
+        int p = from;
+        for (int k = 0; k < INLINE_PROBES; k++) {
+            if (p + 8 > size) {
+                return sameUntilTail(old, oo, cur, co, p);
+            }
+            long x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+            if (x != 0) {
+                return p + (Long.numberOfTrailingZeros(x) >>> 3);
+            }
+            p += 8;
+        }
+        int m = Arrays.mismatch(old, oo + p, oo + size, cur, co + p, co + size);
+        return m < 0 ? size : p + m;
+    }
+
+    private int sameUntilTail(byte[] old, int oo, byte[] cur, int co, int p) {
+        final int size = pageSize;
+        while (p < size && old[oo + p] == cur[co + p]) {
+            p++;
+        }
+        return p;
+    }
+
+    /** Copies a run's bytes; short runs as one 8-byte store when the output has room for it. */
+    private static int copyRun(byte[] src, int from, int length, byte[] out, int d, int end) {
+        if (length <= 8 && end - d >= 8 && from + 8 <= src.length) {
+            // Bytes past the run are rewritten by the next run or lie past the delta's end.
+            LONGS.set(out, d, (long) LONGS.get(src, from));
+        } else {
+            copy(src, from, out, d, length);
+        }
+        return d + length;
+    }
+
+    /**
+     * Copies exactly {@code length} bytes. Runs of 8 to 64 bytes go as 8-byte moves, the last one
+     * overlapping the one before it, which is cheaper than a call to {@code System.arraycopy}.
+     */
+    private static void copy(byte[] src, int from, byte[] dst, int to, int length) {
+        if (length >= 8 && length <= 64) {
+            int k = 0;
+            for (; k < length - 8; k += 8) {
+                LONGS.set(dst, to + k, (long) LONGS.get(src, from + k));
+            }
+            LONGS.set(dst, to + length - 8, (long) LONGS.get(src, from + length - 8));
+        } else {
+            System.arraycopy(src, from, dst, to, length);
+        }
+    }
+
+    static int ulebSize(int value) {
+        if (value < 0x80) {
+            return 1;
+        }
+        if (value < 0x4000) {
+            return 2;
+        }
+        return (38 - Integer.numberOfLeadingZeros(value)) / 7;
+    }
+
+    private static int writeUleb(byte[] out, int d, int value) {
+        if (value < 0x80) {
+            out[d] = (byte) value;
+            return d + 1;
+        }
+        if (value < 0x4000) {
+            out[d] = (byte) (value | 0x80);
+            out[d + 1] = (byte) (value >>> 7);
+            return d + 2;
+        }
+        int v = value;
+        while (v >= 0x80) {
+            out[d++] = (byte) (v | 0x80);
+            v >>>= 7;
+        }
+        out[d] = (byte) v;
+        return d + 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Decoder
+
+    @Override
+    public int decode(byte[] delta, int deltaOffset, int deltaLength, byte[] page, int pageOffset)
+            throws CorruptDeltaException {
+        final int size = pageSize;
+        Objects.checkFromIndexSize(deltaOffset, deltaLength, delta.length);
+        Objects.checkFromIndexSize(pageOffset, size, page.length);
+        int i = 0;
+        int d = 0;
+        while (i < deltaLength) {
+            // zrun
+            if (deltaLength - i < 2) {
+                throw new CorruptDeltaException(i, "truncated delta: a run pair needs at least 2 bytes");
+            }
+            int at = i;
+            int count;
+            int b0 = delta[deltaOffset + i] & 0xff;
+            int b1 = delta[deltaOffset + i + 1] & 0xff; // the check above: 2 bytes remain
+            if (b1 < 0x80 || b0 < 0x80) {
+                // 1 or 2 bytes, without a branch on which.
+                int two = b0 >>> 7;
+                count = (b0 & 0x7f) | ((b1 << 7) & -two);
+                i += 1 + two;
+            } else {
+                long v = readLongUleb(delta, deltaOffset, deltaLength, i);
+                count = (int) v;
+                i += (int) (v >>> 32);
+            }
+            if (count == 0 && at != 0) {
+                throw new CorruptDeltaException(at, "zero run of length 0 after the start");
+            }
+            if (count > size - d) {
+                throw new CorruptDeltaException(at, "zero run of " + count + " bytes at page offset "
+                        + d + " runs past the " + size + "-byte page");
+            }
+            d += count;
+            // nzrun
+            if (deltaLength - i < 2) {
+                throw new CorruptDeltaException(i, "truncated delta: a data run needs at least 2 bytes");
+            }
+            at = i;
+            b0 = delta[deltaOffset + i] & 0xff;
+            b1 = delta[deltaOffset + i + 1] & 0xff;
+            if (b1 < 0x80 || b0 < 0x80) {
+                int two = b0 >>> 7;
+                count = (b0 & 0x7f) | ((b1 << 7) & -two);
+                i += 1 + two;
+            } else {
+                long v = readLongUleb(delta, deltaOffset, deltaLength, i);
+                count = (int) v;
+                i += (int) (v >>> 32);
+            }
+            if (count == 0) {
+                throw new CorruptDeltaException(at, "data run of length 0");
+            }
+            if (count > size - d) {
+                throw new CorruptDeltaException(at, "data run of " + count + " bytes at page offset "
+                        + d + " runs past the " + size + "-byte page");
+            }
+            if (count > deltaLength - i) {
+                throw new CorruptDeltaException(at, "data run of " + count + " bytes runs past the end of the "
+                        + deltaLength + "-byte delta");
+            }
+            int src = deltaOffset + i;
+            int dst = pageOffset + d;
+            if (count < 8 && d + 8 <= size && src + 8 <= delta.length) {
+                // One read-modify-write of 8 bytes, keeping the page bytes past the run.
+                long keep = -1L << (count << 3);
+                long v = (long) LONGS.get(delta, src);
+                long p = (long) LONGS.get(page, dst);
+                LONGS.set(page, dst, (p & keep) | (v & ~keep));
+            } else {
+                copy(delta, src, page, dst, count);
+            }
+            d += count;
+            i += count;
+        }
+        return d;
+    }
+
+    /**
+     * Reads a length of two or more bytes at {@code i} (its first byte has bit 7 set).
+     *
+     * @return the value in the low 32 bits, the bytes read in the high 32 bits
+     */
+    private long readLongUleb(byte[] delta, int off, int len, int i) throws CorruptDeltaException {
+        int value = 0;
+        int shift = 0;
+        for (int n = 0; n < maxLengthBytes; n++) {
+            if (i + n >= len) {
+                throw new CorruptDeltaException(i, "truncated length");
+            }
+            int b = delta[off + i + n] & 0xff;
+            value |= (b & 0x7f) << shift;
+            if (b < 0x80) {
+                return ((long) (n + 1) << 32) | value;
+            }
+            shift += 7;
+        }
+        throw new CorruptDeltaException(i, "length longer than " + maxLengthBytes + " bytes");
+    }
+}
