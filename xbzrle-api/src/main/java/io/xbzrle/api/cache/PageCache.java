@@ -18,6 +18,9 @@ package io.xbzrle.api.cache;
  * {@linkplain #lookup handle} gives read access to them without a copy. Callers never keep the
  * array returned by {@link #array} beyond the handle's validity and never write to it.
  *
+ * <p><b>Keys.</b> Page indices are {@code >= 0}; a negative index is a programming error
+ * ({@link IllegalArgumentException}).
+ *
  * <p><b>Allocation.</b> In steady state (capacity unchanged) no method allocates, except
  * {@link #stats}.
  */
@@ -72,7 +75,11 @@ public interface PageCache {
     /** Forgets every page; counters are kept. */
     void clear();
 
-    /** A snapshot of the counters; callable from any thread. */
+    /**
+     * The counters; callable from any thread. Each counter is read atomically, but not all of them
+     * at one instant: good for monitoring, not for exact arithmetic across counters while the owner
+     * runs.
+     */
     CacheStats stats();
 
     /**
