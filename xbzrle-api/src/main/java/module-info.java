@@ -12,5 +12,6 @@ module io.xbzrle.api {
 
     exports io.xbzrle.api.codec;
     exports io.xbzrle.api.cache;
+    exports io.xbzrle.api.cache.support;
     exports io.xbzrle.api.transport;
 }

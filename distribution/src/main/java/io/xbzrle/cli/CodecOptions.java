@@ -3,6 +3,7 @@ package io.xbzrle.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.xbzrle.api.codec.PageCodec;
+import io.xbzrle.migration.config.CoreSettings;
 import io.xbzrle.migration.plugins.PluginException;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -16,17 +17,9 @@ final class CodecOptions {
     /** The codec for these options and settings. */
     PageCodec codec(Context context, CommonOptions common) {
         Config settings = context.settings(common, Map.of());
-        int size;
-        if (pageSize != null) {
-            size = pageSize;
-        } else {
-            try {
-                size = settings.getInt("xbzrle.page-size");
-            } catch (RuntimeException e) {
-                throw new UserException("xbzrle.page-size: " + e.getMessage(), e);
-            }
-        }
-        String name = settings.getString("xbzrle.codec");
+        CoreSettings core = CoreSettings.from(settings);
+        int size = pageSize != null ? pageSize : core.pageSize();
+        String name = core.codec();
         Config own = settings.hasPath("xbzrle.codecs." + name)
                 ? settings.getConfig("xbzrle.codecs." + name) : ConfigFactory.empty();
         try {

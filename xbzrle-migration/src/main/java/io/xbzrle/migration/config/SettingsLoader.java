@@ -71,6 +71,7 @@ public final class SettingsLoader {
         } catch (ConfigException e) {
             throw new SettingsException(e.getMessage(), e);
         }
+        CoreSettings.from(all); // checks the shared keys' values now, by name
         return all;
     }
 

@@ -1,5 +1,6 @@
 package io.xbzrle.cache.aging.internal;
 
+import io.xbzrle.api.cache.support.PageSlabs;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -37,7 +38,7 @@ public final class AgingCacheProvider implements PageCacheProvider {
     @Override
     public PageCache create(int pageSize, long capacityBytes, Config config) {
         Objects.requireNonNull(config, "config is null");
-        return new AgingPageCache(pageSize, capacityBytes, lifetime(config), Slabs.DEFAULT_MAX_SLAB_BYTES);
+        return new AgingPageCache(pageSize, capacityBytes, lifetime(config), PageSlabs.DEFAULT_MAX_SLAB_BYTES);
     }
 
     /** Reads {@code lifetime} from the subtree, falling back on this module's reference.conf. */

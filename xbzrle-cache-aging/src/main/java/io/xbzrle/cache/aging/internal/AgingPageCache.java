@@ -1,5 +1,8 @@
 package io.xbzrle.cache.aging.internal;
 
+import io.xbzrle.api.cache.support.ByteSizes;
+import io.xbzrle.api.cache.support.CacheCounters;
+import io.xbzrle.api.cache.support.PageSlabs;
 import io.xbzrle.api.cache.CacheStats;
 import io.xbzrle.api.cache.PageCache;
 import java.util.Arrays;
@@ -40,8 +43,8 @@ final class AgingPageCache implements PageCache {
     private final int pageSize;
     private final int pageShift;
     private final long lifetime;
-    private final Slabs slabs;
-    private final Counters counters = new Counters();
+    private final PageSlabs slabs;
+    private final CacheCounters counters = new CacheCounters();
 
     // Owner state.
     private long[] indexes;
@@ -71,7 +74,7 @@ final class AgingPageCache implements PageCache {
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         int slots = checkCapacity(capacityBytes);
         this.lifetime = lifetime;
-        this.slabs = new Slabs(pageSize, maxSlabBytes, slots);
+        this.slabs = new PageSlabs(pageSize, maxSlabBytes, slots);
         this.indexes = new long[slots];
         Arrays.fill(indexes, EMPTY);
         this.generations = new long[slots];
@@ -85,24 +88,24 @@ final class AgingPageCache implements PageCache {
     /** The number of slots for {@code capacityBytes}, or why it is not valid. */
     private int checkCapacity(long capacityBytes) {
         if (capacityBytes < pageSize) {
-            throw new IllegalArgumentException("aging cache size " + Sizes.describe(capacityBytes)
+            throw new IllegalArgumentException("aging cache size " + ByteSizes.describe(capacityBytes)
                     + " is smaller than one " + pageSize + "-byte page; the smallest valid size is "
-                    + Sizes.format(pageSize));
+                    + ByteSizes.format(pageSize));
         }
         long largest = MAX_SLOTS << pageShift;
         if (capacityBytes > largest) {
-            throw new IllegalArgumentException("aging cache size " + Sizes.describe(capacityBytes)
+            throw new IllegalArgumentException("aging cache size " + ByteSizes.describe(capacityBytes)
                     + " is larger than " + MAX_SLOTS + " pages of " + pageSize
-                    + " bytes; the largest valid size is " + Sizes.format(largest));
+                    + " bytes; the largest valid size is " + ByteSizes.format(largest));
         }
         long pages = capacityBytes >>> pageShift;
         if (Long.bitCount(pages) != 1 || (pages << pageShift) != capacityBytes) {
             long below = Long.highestOneBit(pages) << pageShift;
             long above = below << 1;
             long nearest = above <= largest && above - capacityBytes < capacityBytes - below ? above : below;
-            throw new IllegalArgumentException("aging cache size " + Sizes.describe(capacityBytes)
+            throw new IllegalArgumentException("aging cache size " + ByteSizes.describe(capacityBytes)
                     + " is not a power-of-two number of " + pageSize
-                    + "-byte pages; the nearest valid size is " + Sizes.format(nearest));
+                    + "-byte pages; the nearest valid size is " + ByteSizes.format(nearest));
         }
         return (int) pages;
     }

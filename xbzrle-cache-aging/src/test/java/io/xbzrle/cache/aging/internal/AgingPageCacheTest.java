@@ -1,5 +1,6 @@
 package io.xbzrle.cache.aging.internal;
 
+import io.xbzrle.api.cache.support.PageSlabs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,13 +32,13 @@ final class AgingPageCacheTest {
     }
 
     private static AgingPageCache cache(int pages) {
-        return new AgingPageCache(PAGE, (long) pages * PAGE, 2, Slabs.DEFAULT_MAX_SLAB_BYTES);
+        return new AgingPageCache(PAGE, (long) pages * PAGE, 2, PageSlabs.DEFAULT_MAX_SLAB_BYTES);
     }
 
     @Test
     void refusesSizesThatAreNotAPowerOfTwoNumberOfPages() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AgingPageCache(PAGE, 100L << 20, 2, Slabs.DEFAULT_MAX_SLAB_BYTES));
+                () -> new AgingPageCache(PAGE, 100L << 20, 2, PageSlabs.DEFAULT_MAX_SLAB_BYTES));
         assertEquals("aging cache size 100m (104857600 bytes) is not a power-of-two number of 4096-byte pages;"
                 + " the nearest valid size is 128m", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> cache(4).resize(80L << 20));
@@ -49,7 +50,7 @@ final class AgingPageCacheTest {
     @Test
     void refusesSizesSmallerThanOnePage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AgingPageCache(PAGE, 1000, 2, Slabs.DEFAULT_MAX_SLAB_BYTES));
+                () -> new AgingPageCache(PAGE, 1000, 2, PageSlabs.DEFAULT_MAX_SLAB_BYTES));
         assertEquals("aging cache size 1000 bytes is smaller than one 4096-byte page;"
                 + " the smallest valid size is 4k", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cache(4).resize(0));

@@ -1,5 +1,6 @@
 package io.xbzrle.cache.lru.internal;
 
+import io.xbzrle.api.cache.support.PageSlabs;
 import com.typesafe.config.Config;
 import io.xbzrle.api.cache.PageCache;
 import io.xbzrle.api.cache.PageCacheProvider;
@@ -34,6 +35,6 @@ public final class LruCacheProvider implements PageCacheProvider {
             throw new IllegalArgumentException("Unknown setting " + PATH + "."
                     + new TreeSet<>(config.root().keySet()).first() + "; " + PATH + " has no settings");
         }
-        return new LruPageCache(pageSize, capacityBytes, Slabs.DEFAULT_MAX_SLAB_BYTES);
+        return new LruPageCache(pageSize, capacityBytes, PageSlabs.DEFAULT_MAX_SLAB_BYTES);
     }
 }

@@ -1,5 +1,8 @@
 package io.xbzrle.cache.lru.internal;
 
+import io.xbzrle.api.cache.support.ByteSizes;
+import io.xbzrle.api.cache.support.CacheCounters;
+import io.xbzrle.api.cache.support.PageSlabs;
 import io.xbzrle.api.cache.CacheStats;
 import io.xbzrle.api.cache.PageCache;
 import java.util.Arrays;
@@ -44,8 +47,8 @@ final class LruPageCache implements PageCache {
 
     private final int pageSize;
     private final int pageShift;
-    private final Slabs slabs;
-    private final Counters counters = new Counters();
+    private final PageSlabs slabs;
+    private final CacheCounters counters = new CacheCounters();
 
     // Owner state.
     private long[] keys;
@@ -77,7 +80,7 @@ final class LruPageCache implements PageCache {
         this.pageSize = pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         int pages = checkCapacity(capacityBytes);
-        this.slabs = new Slabs(pageSize, maxSlabBytes, pages);
+        this.slabs = new PageSlabs(pageSize, maxSlabBytes, pages);
         this.keys = new long[pages];
         this.prev = new int[pages];
         this.next = new int[pages];
@@ -93,15 +96,15 @@ final class LruPageCache implements PageCache {
     /** The number of pages for {@code capacityBytes}, or why it is not valid. */
     private int checkCapacity(long capacityBytes) {
         if (capacityBytes < pageSize) {
-            throw new IllegalArgumentException("lru cache size " + Sizes.describe(capacityBytes)
+            throw new IllegalArgumentException("lru cache size " + ByteSizes.describe(capacityBytes)
                     + " is smaller than one " + pageSize + "-byte page; the smallest valid size is "
-                    + Sizes.format(pageSize));
+                    + ByteSizes.format(pageSize));
         }
         long largest = MAX_PAGES << pageShift;
         if (capacityBytes > largest) {
-            throw new IllegalArgumentException("lru cache size " + Sizes.describe(capacityBytes)
+            throw new IllegalArgumentException("lru cache size " + ByteSizes.describe(capacityBytes)
                     + " is larger than " + MAX_PAGES + " pages of " + pageSize
-                    + " bytes; the largest valid size is " + Sizes.format(largest));
+                    + " bytes; the largest valid size is " + ByteSizes.format(largest));
         }
         return (int) (capacityBytes >>> pageShift);
     }

@@ -1,5 +1,6 @@
 package io.xbzrle.cache.lru.internal;
 
+import io.xbzrle.api.cache.support.PageSlabs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,13 +32,13 @@ final class LruPageCacheTest {
     }
 
     private static LruPageCache cache(int pages) {
-        return new LruPageCache(PAGE, (long) pages * PAGE, Slabs.DEFAULT_MAX_SLAB_BYTES);
+        return new LruPageCache(PAGE, (long) pages * PAGE, PageSlabs.DEFAULT_MAX_SLAB_BYTES);
     }
 
     @Test
     void refusesSizesSmallerThanOnePage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new LruPageCache(PAGE, 1000, Slabs.DEFAULT_MAX_SLAB_BYTES));
+                () -> new LruPageCache(PAGE, 1000, PageSlabs.DEFAULT_MAX_SLAB_BYTES));
         assertEquals("lru cache size 1000 bytes is smaller than one 4096-byte page;"
                 + " the smallest valid size is 4k", e.getMessage());
         LruPageCache cache = cache(2);
@@ -47,7 +48,7 @@ final class LruPageCacheTest {
 
     @Test
     void anySizeOfAtLeastOnePageWorks() {
-        LruPageCache cache = new LruPageCache(PAGE, 3L * PAGE + 100, Slabs.DEFAULT_MAX_SLAB_BYTES);
+        LruPageCache cache = new LruPageCache(PAGE, 3L * PAGE + 100, PageSlabs.DEFAULT_MAX_SLAB_BYTES);
         for (int i = 0; i < 4; i++) {
             cache.put(i, page(i), 0, 0);
         }

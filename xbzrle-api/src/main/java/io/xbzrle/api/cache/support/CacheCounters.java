@@ -1,4 +1,4 @@
-package io.xbzrle.cache.aging.internal;
+package io.xbzrle.api.cache.support;
 
 import io.xbzrle.api.cache.CacheStats;
 import java.lang.invoke.MethodHandles;
@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * reads. A snapshot is not atomic across counters: each is a value the counter had, which is what
  * monitoring needs.
  */
-final class Counters {
+public final class CacheCounters {
 
     private static final VarHandle HITS;
     private static final VarHandle MISSES;
@@ -22,12 +22,12 @@ final class Counters {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HITS = lookup.findVarHandle(Counters.class, "hits", long.class);
-            MISSES = lookup.findVarHandle(Counters.class, "misses", long.class);
-            INSERTS = lookup.findVarHandle(Counters.class, "inserts", long.class);
-            EVICTIONS = lookup.findVarHandle(Counters.class, "evictions", long.class);
-            REFUSALS = lookup.findVarHandle(Counters.class, "refusals", long.class);
-            PAGES = lookup.findVarHandle(Counters.class, "pages", long.class);
+            HITS = lookup.findVarHandle(CacheCounters.class, "hits", long.class);
+            MISSES = lookup.findVarHandle(CacheCounters.class, "misses", long.class);
+            INSERTS = lookup.findVarHandle(CacheCounters.class, "inserts", long.class);
+            EVICTIONS = lookup.findVarHandle(CacheCounters.class, "evictions", long.class);
+            REFUSALS = lookup.findVarHandle(CacheCounters.class, "refusals", long.class);
+            PAGES = lookup.findVarHandle(CacheCounters.class, "pages", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -40,38 +40,38 @@ final class Counters {
     private long refusals;
     private long pages;
 
-    void hit() {
+    public void hit() {
         HITS.setOpaque(this, hits + 1);
     }
 
-    void miss() {
+    public void miss() {
         MISSES.setOpaque(this, misses + 1);
     }
 
-    void insert() {
+    public void insert() {
         INSERTS.setOpaque(this, inserts + 1);
     }
 
-    void evict(long count) {
+    public void evict(long count) {
         EVICTIONS.setOpaque(this, evictions + count);
     }
 
-    void refuse() {
+    public void refuse() {
         REFUSALS.setOpaque(this, refusals + 1);
     }
 
     /** Sets the number of pages held (owner only). */
-    void pages(long count) {
+    public void pages(long count) {
         PAGES.setOpaque(this, count);
     }
 
     /** The number of pages held, as last set (owner only). */
-    long pages() {
+    public long pages() {
         return pages;
     }
 
     /** A snapshot; callable from any thread. */
-    CacheStats snapshot(long capacityBytes) {
+    public CacheStats snapshot(long capacityBytes) {
         return new CacheStats(capacityBytes, (long) PAGES.getOpaque(this), (long) HITS.getOpaque(this),
                 (long) MISSES.getOpaque(this), (long) INSERTS.getOpaque(this),
                 (long) EVICTIONS.getOpaque(this), (long) REFUSALS.getOpaque(this));

@@ -1,4 +1,4 @@
-package io.xbzrle.cache.lru.internal;
+package io.xbzrle.api.cache.support;
 
 import java.util.Arrays;
 
@@ -10,10 +10,10 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: used by the cache's owner thread only.
  */
-final class Slabs {
+public final class PageSlabs {
 
     /** The largest slab, in bytes. */
-    static final int DEFAULT_MAX_SLAB_BYTES = 64 << 20;
+    public static final int DEFAULT_MAX_SLAB_BYTES = 64 << 20;
 
     private final int pageSize;
     private final int pageShift;
@@ -27,7 +27,7 @@ final class Slabs {
      * @param maxSlabBytes a power of two: the largest slab (a slab holds at least one page)
      * @param pages how many pages to hold
      */
-    Slabs(int pageSize, int maxSlabBytes, long pages) {
+    public PageSlabs(int pageSize, int maxSlabBytes, long pages) {
         if (Integer.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException("page size must be a power of two, got " + pageSize);
         }
@@ -46,27 +46,27 @@ final class Slabs {
     }
 
     /** The slab that holds slot {@code slot}. */
-    byte[] array(long slot) {
+    public byte[] array(long slot) {
         return slabs[(int) (slot >>> slabShift)];
     }
 
     /** Where slot {@code slot} starts in {@link #array(long)}. */
-    int offset(long slot) {
+    public int offset(long slot) {
         return (int) (slot & slabMask) << pageShift;
     }
 
     /** Copies a page from {@code src} into slot {@code slot}. */
-    void copyIn(long slot, byte[] src, int srcOffset) {
+    public void copyIn(long slot, byte[] src, int srcOffset) {
         System.arraycopy(src, srcOffset, array(slot), offset(slot), pageSize);
     }
 
     /** Copies the page in slot {@code from} to slot {@code to}. */
-    void move(long from, long to) {
+    public void move(long from, long to) {
         System.arraycopy(array(from), offset(from), array(to), offset(to), pageSize);
     }
 
     /** How many pages the slabs hold. */
-    long pages() {
+    public long pages() {
         return pages;
     }
 
@@ -74,7 +74,7 @@ final class Slabs {
      * Changes how many pages the slabs hold. Slots below both the old and the new count keep their
      * bytes; slabs that no longer fit are dropped and a shortened last slab is copied.
      */
-    void resize(long newPages) {
+    public void resize(long newPages) {
         long pagesPerSlab = slabMask + 1;
         int count = Math.toIntExact((newPages + pagesPerSlab - 1) / pagesPerSlab);
         byte[][] next = new byte[count][];
