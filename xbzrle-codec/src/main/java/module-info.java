@@ -8,6 +8,9 @@ import io.xbzrle.codec.internal.XbzrleCodecProvider;
  */
 module io.xbzrle.codec {
     requires io.xbzrle.api;
+    // Optional: the accelerated path is used only when the runtime resolved this module
+    // (java --add-modules jdk.incubator.vector); without it the portable path runs.
+    requires static jdk.incubator.vector;
 
     provides CodecProvider with XbzrleCodecProvider;
 }

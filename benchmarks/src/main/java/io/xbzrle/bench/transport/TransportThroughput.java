@@ -40,8 +40,9 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Throughput of the {@code tcp} transport over loopback against a plain {@code java.net.Socket}
  * (and a plain JSSE {@code SSLSocket} with the same certificates for TLS) in the same run: one
- * writer thread and one reader thread, 256 KiB heap buffers, wall-clock MB/s (10^6 bytes/s),
- * median of the rounds, baseline and transport interleaved. Not a test.
+ * writer thread and one reader thread, 256 KiB heap buffers, median of the rounds, baseline and
+ * transport interleaved: wall-clock MB/s (10^6 bytes/s), and MB per CPU-second of the two threads
+ * (kernel time included), which stays steadier on a busy machine. Not a test.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.xbzrle.bench.transport.TransportThroughput
  * [bytes-per-run, default 2147483648] [rounds, default 5]}
@@ -93,25 +94,44 @@ public final class TransportThroughput {
 
     @FunctionalInterface
     private interface Run {
-        double megabytesPerSecond() throws Exception;
+        Result run() throws Exception;
+    }
+
+    /** Wall-clock MB/s, and MB per CPU-second of the writer and reader threads together. */
+    private record Result(double wall, double cpu) {
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long cpu() {
+        return THREADS.getCurrentThreadCpuTime();
     }
 
     private static void compare(String name, int rounds, Run baseline, Run transport) throws Exception {
-        baseline.megabytesPerSecond(); // warm-up
-        transport.megabytesPerSecond();
+        baseline.run(); // warm-up
+        transport.run();
         double[] b = new double[rounds];
         double[] t = new double[rounds];
+        double[] bc = new double[rounds];
+        double[] tc = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            b[i] = baseline.megabytesPerSecond();
-            t[i] = transport.megabytesPerSecond();
+            Result rb = baseline.run();
+            Result rt = transport.run();
+            b[i] = rb.wall();
+            bc[i] = rb.cpu();
+            t[i] = rt.wall();
+            tc[i] = rt.cpu();
         }
         double mb = median(b);
         double mt = median(t);
-        System.out.printf("%-5s  socket %8.0f MB/s   transport %8.0f MB/s   ratio %.2fx   (socket %s, transport %s)%n",
+        System.out.printf("%-5s wall: socket %6.0f MB/s  transport %6.0f MB/s  ratio %.2fx  (socket %s, transport %s)%n",
                 name, mb, mt, mt / mb, Arrays.toString(round(b)), Arrays.toString(round(t)));
+        System.out.printf("%-5s cpu:  socket %6.0f MB/cpu-s  transport %6.0f MB/cpu-s  ratio %.2fx%n",
+                name, median(bc), median(tc), median(tc) / median(bc));
     }
 
-    private static double rawSocket(ExecutorService executor, long bytes, SSLContext tls) throws Exception {
+    private static Result rawSocket(ExecutorService executor, long bytes, SSLContext tls) throws Exception {
         ServerSocket server = tls == null ? new ServerSocket()
                 : tls.getServerSocketFactory().createServerSocket();
         if (server instanceof SSLServerSocket s) {
@@ -124,7 +144,8 @@ public final class TransportThroughput {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = server.getLocalPort();
             long start = System.nanoTime();
-            Future<?> writer = executor.submit(() -> {
+            Future<Long> writer = executor.submit(() -> {
+                long cpu0 = cpu();
                 try (Socket s = tls == null ? new Socket() : tls.getSocketFactory().createSocket()) {
                     if (s instanceof SSLSocket ssl) {
                         SSLParameters p = ssl.getSSLParameters();
@@ -141,9 +162,10 @@ public final class TransportThroughput {
                     s.shutdownOutput();
                     s.getInputStream().read();
                 }
-                return null;
+                return cpu() - cpu0;
             });
             long received = 0;
+            long cpu0 = cpu();
             try (Socket s = server.accept()) {
                 s.setTcpNoDelay(true);
                 InputStream in = s.getInputStream();
@@ -152,15 +174,16 @@ public final class TransportThroughput {
                     received += n;
                 }
             }
-            writer.get(5, TimeUnit.MINUTES);
-            return check(bytes, received, start);
+            long readerCpu = cpu() - cpu0;
+            return check(bytes, received, start, writer.get(5, TimeUnit.MINUTES) + readerCpu);
         }
     }
 
-    private static double transport(ExecutorService executor, Transport transport, long bytes) throws Exception {
+    private static Result transport(ExecutorService executor, Transport transport, long bytes) throws Exception {
         try (Listener listener = transport.listen(URI.create("tcp://127.0.0.1:0"))) {
             long start = System.nanoTime();
-            Future<?> writer = executor.submit(() -> {
+            Future<Long> writer = executor.submit(() -> {
+                long cpu0 = cpu();
                 try (Connection c = transport.connect(listener.address())) {
                     ByteBuffer chunk = ByteBuffer.wrap(data());
                     for (long left = bytes; left > 0; left -= CHUNK) {
@@ -170,9 +193,10 @@ public final class TransportThroughput {
                     c.finish();
                     c.returnPath().orElseThrow().read(ByteBuffer.allocate(1));
                 }
-                return null;
+                return cpu() - cpu0;
             });
             long received = 0;
+            long cpu0 = cpu();
             try (Connection c = listener.accept()) {
                 ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
                 for (int n; (n = c.stream().read(buffer.clear())) >= 0; ) {
@@ -180,16 +204,16 @@ public final class TransportThroughput {
                 }
                 c.finish();
             }
-            writer.get(5, TimeUnit.MINUTES);
-            return check(bytes, received, start);
+            long readerCpu = cpu() - cpu0;
+            return check(bytes, received, start, writer.get(5, TimeUnit.MINUTES) + readerCpu);
         }
     }
 
-    private static double check(long bytes, long received, long start) {
+    private static Result check(long bytes, long received, long start, long cpuNanos) {
         if (received != bytes) {
             throw new IllegalStateException("received " + received + " of " + bytes + " bytes");
         }
-        return bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
+        return new Result(bytes / ((System.nanoTime() - start) / 1e9) / 1e6, bytes / (cpuNanos / 1e9) / 1e6);
     }
 
     private static byte[] data() {

@@ -9,8 +9,12 @@ final class ReferenceXbzrle {
     private ReferenceXbzrle() {
     }
 
-    /** Encodes with QEMU's checks at QEMU's places; writes nothing at or past {@code dlen}. */
+    /**
+     * Encodes with QEMU's checks at QEMU's places; writes nothing at or past {@code dlen}. For
+     * pages of up to 16 KiB a length past 0x3FFF (where QEMU aborts) gives -1.
+     */
     static int encode(byte[] oldPage, byte[] newPage, int slen, byte[] dst, int dlen) {
+        int maxLength = slen <= 16384 ? 0x3FFF : Integer.MAX_VALUE;
         int d = 0;
         int i = 0;
         int zrun = 0;
@@ -28,7 +32,7 @@ final class ReferenceXbzrle {
             if (i == slen) {
                 return d;
             }
-            if (d + uleb(zrun) > dlen) {
+            if (d + uleb(zrun) > dlen || zrun > maxLength) {
                 return -1; // only reachable with lengths past 2 bytes
             }
             d = put(dst, d, zrun);
@@ -41,7 +45,7 @@ final class ReferenceXbzrle {
                 i++;
             }
             int nzrun = i - start;
-            if (d + uleb(nzrun) > dlen) {
+            if (d + uleb(nzrun) > dlen || nzrun > maxLength) {
                 return -1;
             }
             d = put(dst, d, nzrun);

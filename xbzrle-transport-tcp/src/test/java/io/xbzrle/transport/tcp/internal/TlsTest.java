@@ -1,0 +1,191 @@
+package io.xbzrle.transport.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.xbzrle.api.transport.Connection;
+import io.xbzrle.api.transport.Listener;
+import io.xbzrle.api.transport.TransportException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+final class TlsTest {
+    private static final long GIB = 1L << 30;
+
+    @TempDir
+    static Path dir;
+    static TestCertificates certificates;
+    static ExecutorService executor;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        certificates = TestCertificates.create(dir);
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tls-test-peer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        executor.shutdownNow();
+    }
+
+    private static TcpTransport tls(Path keyStore, Map<String, Object> more) {
+        Map<String, Object> settings = new HashMap<>(more);
+        settings.put("tls.enabled", true);
+        settings.put("tls.key-store", keyStore.toString());
+        settings.put("tls.key-store-password", TestCertificates.PASSWORD);
+        settings.put("tls.trust-store", certificates.trust.toString());
+        settings.put("tls.trust-store-password", TestCertificates.PASSWORD);
+        return Transports.tcp(settings);
+    }
+
+    @Test
+    void oneGibibyteOverTls13ArrivesIntact() throws Exception {
+        TcpTransport transport = tls(certificates.node, Map.of());
+        try (Listener listener = transport.listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<Long> sent = executor.submit(() -> {
+                try (Connection c = transport.connect(listener.address())) {
+                    long crc = Streams.write(c.stream(), GIB, 7);
+                    c.finish();
+                    assertEquals(-1, c.returnPath().orElseThrow().read(ByteBuffer.allocate(1)));
+                    return crc;
+                }
+            });
+            try (Connection c = listener.accept()) {
+                long[] count = new long[1];
+                long crc = Streams.readAll(c.stream(), ByteBuffer.allocate(Streams.CHUNK), count);
+                c.finish();
+                assertEquals(GIB, count[0]);
+                assertEquals(sent.get(60, TimeUnit.SECONDS), crc);
+            }
+        }
+    }
+
+    @Test
+    void returnPathWorksOverTlsAfterTheSourceFinishes() throws Exception {
+        TcpTransport transport = tls(certificates.node, Map.of());
+        try (Listener listener = transport.listen(URI.create("tcp://localhost:0"))) {
+            Future<byte[]> answer = executor.submit(() -> {
+                try (Connection c = transport.connect(listener.address())) {
+                    c.stream().write(ByteBuffer.wrap(new byte[] {1, 2}));
+                    c.finish();
+                    return Streams.readExactly(c.returnPath().orElseThrow(), 1);
+                }
+            });
+            try (Connection c = listener.accept()) {
+                assertArrayEquals(new byte[] {1, 2}, Streams.readExactly(c.stream(), 2));
+                assertEquals(-1, c.stream().read(ByteBuffer.allocate(1)));
+                c.returnPath().orElseThrow().write(ByteBuffer.wrap(new byte[] {9}));
+                c.finish();
+                assertArrayEquals(new byte[] {9}, answer.get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void anUntrustedSourceIsRefusedDuringTheHandshakeOnBothSides() throws Exception {
+        TcpTransport destination = tls(certificates.node, Map.of());
+        TcpTransport source = tls(certificates.rogue, Map.of());
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<TransportException> refused = executor.submit(
+                    () -> assertThrows(TransportException.class, () -> source.connect(listener.address()).close()));
+            TransportException accept = assertThrows(TransportException.class, listener::accept);
+            assertTrue(accept.getMessage().startsWith(listener.address() + ": TLS handshake with 127.0.0.1:"),
+                    accept.getMessage());
+            assertTrue(accept.getMessage().contains("peer presented no trusted certificate"), accept.getMessage());
+            TransportException connect = refused.get(30, TimeUnit.SECONDS);
+            assertTrue(connect.getMessage().startsWith(listener.address() + ": TLS handshake failed: "),
+                    connect.getMessage());
+            assertTrue(connect.getMessage().contains("peer refused our certificate"), connect.getMessage());
+        }
+    }
+
+    @Test
+    void anUntrustedDestinationIsRefusedBySource() throws Exception {
+        TcpTransport destination = tls(certificates.rogue, Map.of());
+        TcpTransport source = tls(certificates.node, Map.of());
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<TransportException> refused = executor.submit(
+                    () -> assertThrows(TransportException.class, listener::accept));
+            TransportException connect = assertThrows(TransportException.class,
+                    () -> source.connect(listener.address()));
+            assertTrue(connect.getMessage().contains("peer presented no trusted certificate"), connect.getMessage());
+            TransportException accept = refused.get(30, TimeUnit.SECONDS);
+            assertTrue(accept.getMessage().contains("TLS handshake with 127.0.0.1:"), accept.getMessage());
+        }
+    }
+
+    @Test
+    void aPlainSourceIsRefusedByATlsDestination() throws Exception {
+        TcpTransport destination = tls(certificates.node, Map.of());
+        TcpTransport plain = Transports.tcp(Map.of("io-timeout", "2s"));
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<TransportException> writer = executor.submit(() -> assertThrows(TransportException.class, () -> {
+                try (Connection c = plain.connect(listener.address())) {
+                    for (int i = 0; i < 1024; i++) {
+                        c.stream().write(ByteBuffer.allocate(64 * 1024));
+                    }
+                }
+            }));
+            TransportException accept = assertThrows(TransportException.class, listener::accept);
+            assertTrue(accept.getMessage().contains("peer does not speak TLS"), accept.getMessage());
+            assertFalse(writer.get(30, TimeUnit.SECONDS).getMessage().isEmpty());
+        }
+    }
+
+    @Test
+    void aHandshakeThatStallsTimesOut() throws Exception {
+        TcpTransport source = tls(certificates.node, Map.of("connect-timeout", "300ms"));
+        // A plain listener that accepts and never answers the ClientHello.
+        try (Listener silent = Transports.tcp(Map.of()).listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<Connection> accepted = executor.submit(silent::accept);
+            TransportException e = assertThrows(TransportException.class, () -> source.connect(silent.address()));
+            assertEquals(silent.address() + ": TLS handshake timed out after 300ms", e.getMessage());
+            accepted.get(10, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void stalledPeersFailTlsReadsAndWritesWithinTheTimeout() throws Exception {
+        TcpTransport transport = tls(certificates.node, Map.of("io-timeout", "300ms", "send-buffer", "64k",
+                "receive-buffer", "64k"));
+        try (Listener listener = transport.listen(URI.create("tcp://127.0.0.1:0"))) {
+            Future<Connection> accepted = executor.submit(listener::accept);
+            try (Connection source = transport.connect(listener.address());
+                    Connection destination = accepted.get(30, TimeUnit.SECONDS)) {
+                long start = System.nanoTime();
+                TransportException read = assertThrows(TransportException.class,
+                        () -> destination.stream().read(ByteBuffer.allocate(1)));
+                assertTrue(read.getMessage().contains(": read timed out: the peer sent nothing for 300ms"),
+                        read.getMessage());
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+                TransportException write = assertThrows(TransportException.class, () -> {
+                    for (int i = 0; i < 4096; i++) {
+                        source.stream().write(chunk.clear());
+                    }
+                });
+                assertTrue(write.getMessage().startsWith(listener.address() + ": write timed out"), write.getMessage());
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+            }
+        }
+    }
+}
