@@ -8,6 +8,8 @@ module io.xbzrle.migration {
 
     exports io.xbzrle.migration.plugins;
     exports io.xbzrle.migration.config;
+    exports io.xbzrle.migration.memory;
+    exports io.xbzrle.migration.stream;
 
     uses io.xbzrle.api.codec.CodecProvider;
     uses io.xbzrle.api.cache.PageCacheProvider;
