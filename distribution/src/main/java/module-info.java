@@ -1,6 +1,7 @@
 /** The {@code xbzrle} command. */
 module io.xbzrle.cli {
     requires io.xbzrle.migration;
+    requires com.google.guice;
     requires info.picocli;
     requires java.management; // ThreadMXBean: CPU time for bench codec
 

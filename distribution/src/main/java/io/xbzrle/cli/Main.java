@@ -20,6 +20,9 @@ public final class Main {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Context context = new Context(Installation.fromSystemProperties());
         CommandLine cli = new CommandLine(new XbzrleCommand());
+        cli.addSubcommand(new DemoCommand(context));
+        cli.addSubcommand(new MigrateCommand(context));
+        cli.addSubcommand(new ReceiveCommand(context));
         cli.addSubcommand(new EncodeCommand(context));
         cli.addSubcommand(new DecodeCommand(context));
         cli.addSubcommand(new CommandLine(new BenchCommand()).addSubcommand(new BenchCodecCommand(context)));

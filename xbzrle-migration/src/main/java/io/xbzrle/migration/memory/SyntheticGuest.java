@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the start. {@link #close()} drops the buffers; the JVM frees them at a later garbage
  * collection. At start the memory holds a pattern made from the seed: mostly "heap-like" pages
  * (zero words, small integers, pointer-like words, some random words, each page stamped with its
- * index), one page in eight zero, and for {@link Workload#SEED_COUNTER} its 16 MiB buffer zero.
+ * index), one page in eight zero, except in {@link Workload#SEED_COUNTER}'s 16 MiB buffer.
  *
  * <p>Dirty log: an atomic bitmap. The writer writes a page's bytes and then sets its bit with
  * release semantics; {@link #syncDirtyLog} swaps every word with 0. A write is therefore either
@@ -292,12 +292,16 @@ public final class SyntheticGuest implements GuestMemory {
         for (int i = 0; i < templates.length; i += Long.BYTES) {
             t.putLong(i, heapWord(random));
         }
-        long firstFilled = spec.workload() == Workload.SEED_COUNTER
+        // seed-counter's buffer holds data, none of it a zero page: were it zero as the original
+        // program's calloc, each page would be all zero whenever its counters wrap to 0, and a round
+        // that met them there would send nothing but zero pages (the corpus' counter-seed pages are
+        // random data with the counters in them, as here).
+        long counterPages = spec.workload() == Workload.SEED_COUNTER
                 ? (Math.min(Workload.SEED_COUNTER_BUFFER, spec.bytes()) + pageSize - 1) >>> pageShift
                 : 0;
-        for (long page = firstFilled; page < pageCount; page++) {
+        for (long page = 0; page < pageCount; page++) {
             long h = mix(spec.seed() + page * 0x9E3779B97F4A7C15L);
-            if ((h & 7) == 0) {
+            if ((h & 7) == 0 && page >= counterPages) {
                 continue; // a zero page
             }
             long pos = page << pageShift;

@@ -16,8 +16,9 @@ public enum Workload {
 
     /**
      * The load generator of QEMU's {@code docs/xbzrle.txt}: one byte incremented every 1024 bytes of a
-     * 16 MiB buffer (the first 16 MiB of the guest, or all of it if smaller, zero-filled at start as
-     * the program's {@code calloc}), pass after pass, forever. A page write increments the bytes at
+     * 16 MiB buffer (the first 16 MiB of the guest, or all of it if smaller), pass after pass,
+     * forever. The buffer starts with data in it, not zeros as the program's {@code calloc}: else a
+     * page would be all zero whenever its counters wrap round. A page write increments the bytes at
      * the multiples of 1024 within one page (4 bytes of a 4 KiB page). Default: 100 passes a second
      * (409,600 page writes a second with 4 KiB pages), well under a core; QEMU's program loops
      * unthrottled, which dirties the same pages, only more often.
@@ -25,14 +26,14 @@ public enum Workload {
     SEED_COUNTER("seed-counter"),
 
     /**
-     * Random pages (uniform), 1 to 8 random bytes of each changed (XBZRLE-friendly). Default: 100,000
+     * Random pages (uniform), 1 to 8 random bytes of each changed (XBZRLE-friendly). Default: 20,000
      * page writes a second.
      */
     SPARSE_RANDOM("sparse-random"),
 
     /**
      * Skewed: 90% of the page writes go to the hottest 10% of the pages (the first tenth of the guest),
-     * 10% to the rest; each changes 1 to 8 random bytes like {@link #SPARSE_RANDOM}. Default: 100,000
+     * 10% to the rest; each changes 1 to 8 random bytes like {@link #SPARSE_RANDOM}. Default: 20,000
      * page writes a second.
      */
     HOT_COLD("hot-cold"),
@@ -90,7 +91,7 @@ public enum Workload {
                 return 100 * Math.max(1, (buffer + pageSize - 1) / pageSize);
             case SPARSE_RANDOM:
             case HOT_COLD:
-                return 100_000;
+                return 20_000; // a guest of 128 MiB converges with the default 64 MiB cache
             case FULL_PAGE:
                 return 10_000;
             case IDLE:

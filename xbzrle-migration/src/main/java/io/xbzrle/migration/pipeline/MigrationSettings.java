@@ -1,0 +1,68 @@
+package io.xbzrle.migration.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.xbzrle.migration.config.SettingsException;
+import java.time.Duration;
+
+/**
+ * The pipeline's settings ({@code xbzrle.migration}), read eagerly and checked. QEMU's names and
+ * defaults where QEMU has them.
+ *
+ * @param xbzrle whether changed pages may be sent as XBZRLE deltas (QEMU's capability)
+ * @param maxBandwidth bytes per second on the wire, 0 for no cap
+ * @param downtimeLimit the most the guest may be paused for the last round
+ * @param timeout a migration that has not completed by then is cancelled; zero for never
+ * @param autoConverge throttle the guest when it dirties memory faster than the link sends it
+ * @param throttleInitial the first throttle, percent
+ * @param throttleIncrement added each time the guest still outruns the link, percent
+ * @param throttleMax the most the guest is throttled, percent
+ * @param frameTimeout how long the destination may take to verify after the last page
+ */
+public record MigrationSettings(boolean xbzrle, long maxBandwidth, Duration downtimeLimit, Duration timeout,
+                                boolean autoConverge, int throttleInitial, int throttleIncrement, int throttleMax,
+                                Duration frameTimeout) {
+
+    public MigrationSettings {
+        requireNonNull(downtimeLimit, "downtimeLimit is null");
+        requireNonNull(timeout, "timeout is null");
+        requireNonNull(frameTimeout, "frameTimeout is null");
+    }
+
+    /** Reads {@code xbzrle.migration} from the effective configuration. */
+    public static MigrationSettings from(Config config) {
+        String p = "xbzrle.migration.";
+        try {
+            long bw = config.getBytes(p + "max-bandwidth");
+            if (bw < 0) {
+                throw new SettingsException(p + "max-bandwidth: must be 0 (no cap) or more, not " + bw);
+            }
+            Duration downtime = config.getDuration(p + "downtime-limit");
+            if (downtime.isNegative() || downtime.isZero()) {
+                throw new SettingsException(p + "downtime-limit: must be more than 0");
+            }
+            Duration timeout = config.getDuration(p + "timeout");
+            if (timeout.isNegative()) {
+                throw new SettingsException(p + "timeout: must be 0 (none) or more");
+            }
+            int initial = percent(config, p + "cpu-throttle-initial");
+            int increment = percent(config, p + "cpu-throttle-increment");
+            int max = percent(config, p + "cpu-throttle-max");
+            return new MigrationSettings(config.getBoolean(p + "xbzrle"), bw, downtime, timeout,
+                    config.getBoolean(p + "auto-converge"), initial, increment, max,
+                    config.getDuration(p + "verify-timeout"));
+        } catch (ConfigException e) {
+            throw new SettingsException(e.getMessage(), e);
+        }
+    }
+
+    private static int percent(Config config, String key) {
+        int v = config.getInt(key);
+        if (v < 1 || v > 99) {
+            throw new SettingsException(key + ": must be a percentage from 1 to 99, not " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,366 @@
+package io.xbzrle.migration.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.util.concurrent.RateLimiter;
+import io.xbzrle.api.cache.PageCache;
+import io.xbzrle.api.codec.PageCodec;
+import io.xbzrle.api.transport.Connection;
+import io.xbzrle.api.transport.Transport;
+import io.xbzrle.migration.memory.DirtyBitmap;
+import io.xbzrle.migration.memory.GuestMemory;
+import io.xbzrle.migration.memory.MemoryDigest;
+import io.xbzrle.migration.stream.Region;
+import io.xbzrle.migration.stream.ReturnMessage;
+import io.xbzrle.migration.stream.ReturnMessages;
+import io.xbzrle.migration.stream.StreamHeader;
+import io.xbzrle.migration.stream.StreamWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.ByteChannel;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The source side of one pre-copy migration, with QEMU's rules (DESIGN §3, QEMU-NOTES §6).
+ *
+ * <p>Round 1 sends every page as ZERO or RAW and fills no cache. Every later round syncs the dirty
+ * log (swap and clear) before it reads a page, copies each dirty page into a private buffer, and
+ * sends it as ZERO (and caches the zero page), as an XBZRLE delta against the cached copy (nothing
+ * when unchanged; RAW on overflow) or RAW on a cache miss; the cache then holds exactly what the
+ * destination holds. After each round the expected downtime is the dirty pages times the bytes per
+ * page of the round divided by the measured bandwidth; once it is within the limit the guest is
+ * paused, the last round runs without touching the cache, the memory's digest goes out in
+ * COMPLETE, and the destination's verdict comes back on the return path (a file carries the
+ * digest for its reader to check).
+ *
+ * <p>Single-threaded: {@link #run()} runs on the caller's thread. {@link #status()} and the cache
+ * size may be read and changed from other threads (JMX).
+ */
+public final class SourceMigration {
+    private static final int RECORD_OVERHEAD = 15; // type, region, index, length: what QEMU counts too
+
+    private final GuestMemory memory;
+    private final PageCodec codec;
+    private final PageCache cache;
+    private final Transport transport;
+    private final URI destination;
+    private final MigrationSettings settings;
+    private final Names names;
+    private final LongSupplier nanoClock;
+    private final MigrationStatus status;
+
+    /** What the result reports the pieces as. */
+    public record Names(String codec, String cachePolicy, String transport) {
+    }
+
+    public SourceMigration(GuestMemory memory, PageCodec codec, PageCache cache, Transport transport, URI destination,
+                           MigrationSettings settings, Names names, LongSupplier nanoClock) {
+        this.memory = requireNonNull(memory, "memory is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.transport = requireNonNull(transport, "transport is null");
+        this.destination = requireNonNull(destination, "destination is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.names = requireNonNull(names, "names is null");
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
+        if (codec.pageSize() != memory.pageSize() || cache.pageSize() != memory.pageSize()) {
+            throw new IllegalArgumentException("codec, cache and memory page sizes differ: " + codec.pageSize() + ", "
+                    + cache.pageSize() + ", " + memory.pageSize());
+        }
+        this.status = new MigrationStatus(memory.pageCount() * memory.pageSize(), cache);
+    }
+
+    /** Live counters, readable from any thread. */
+    public MigrationStatus status() {
+        return status;
+    }
+
+    /** Runs the migration to its end and reports how it went; never throws for a migration fault. */
+    public MigrationResult run() {
+        Run run = new Run();
+        try {
+            run.migrate();
+        } catch (Cancelled e) {
+            run.fail("cancelled", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            run.fail("failed", describe(e));
+        } finally {
+            run.close();
+        }
+        return run.result();
+    }
+
+    /** A fault as one line: its message, or its type when it has none. */
+    public static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The migration did not converge in time. */
+    private static final class Cancelled extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** One run's state: the migration thread's alone. */
+    private final class Run {
+        private final int pageSize = memory.pageSize();
+        private final long pages = memory.pageCount();
+        private final byte[] page = new byte[pageSize];
+        private final byte[] delta = new byte[pageSize];
+        private final byte[] zeroPage = new byte[pageSize];
+        private final DirtyBitmap dirty = new DirtyBitmap(pages);
+        private final DirtyBitmap late = new DirtyBitmap(pages);
+        private final RateLimiter limiter = settings.maxBandwidth() > 0
+                ? RateLimiter.create(settings.maxBandwidth()) : null;
+        private final long start = nanoClock.getAsLong();
+        private long setupNanos;
+        private long pausedAt = -1;
+        private long switchoverAt = -1;
+        private long endedAt = -1;
+        private Connection connection;
+        private StreamWriter writer;
+        private String statusName = "failed";
+        private String error;
+        private Boolean match;
+        private String digest;
+        private long generation;
+        private boolean xbzrleStarted;
+        private boolean lastRound;
+        private long expectedDowntimeNanos;
+        private int throttle;
+        private int strikes;
+
+        void migrate() throws IOException, Cancelled {
+            StreamHeader header = new StreamHeader(1, pageSize, List.of(new Region(0, memory.name(), pages)),
+                    settings.xbzrle(), names.codec());
+            connection = transport.connect(destination);
+            writer = StreamWriter.open(connection.stream(), header);
+            writer.flush();
+            Optional<ByteChannel> back = connection.returnPath();
+            if (back.isPresent()) {
+                ReturnMessage answer = ReturnMessages.read(back.get());
+                if (answer instanceof ReturnMessage.Refused refused) {
+                    throw new IOException("the destination refused the migration: " + refused.reason());
+                }
+            }
+            setupNanos = nanoClock.getAsLong() - start;
+            memory.syncDirtyLog(dirty); // the first sync: every page
+            status.synced(dirty.cardinality() * pageSize);
+            generation = 1;
+            while (true) {
+                long roundStart = nanoClock.getAsLong();
+                long bytesBefore = writer.bytesWritten();
+                long sent = sendDirtyPages();
+                writer.roundEnd(status.rounds() + 1, sent, writer.bytesWritten() - bytesBefore);
+                status.roundDone(writer.bytesWritten());
+                if (lastRound) {
+                    // Switchover: the destination has every page. Verification comes after it.
+                    writer.flush();
+                    switchoverAt = nanoClock.getAsLong();
+                    break;
+                }
+                xbzrleStarted = settings.xbzrle();
+                long roundNanos = Math.max(1, nanoClock.getAsLong() - roundStart);
+                long roundBytes = writer.bytesWritten() - bytesBefore;
+                memory.syncDirtyLog(dirty);
+                generation++;
+                long dirtyPages = dirty.cardinality();
+                status.synced(dirtyPages * pageSize);
+                status.dirtyRate(dirtyPages * 1e9 / roundNanos);
+                double bytesPerPage = sent == 0 ? pageSize : (double) roundBytes / sent;
+                double bandwidth = roundBytes * 1e9 / roundNanos; // bytes per second
+                if (settings.maxBandwidth() > 0) {
+                    bandwidth = Math.min(bandwidth, settings.maxBandwidth());
+                }
+                expectedDowntimeNanos = bandwidth <= 0 ? Long.MAX_VALUE
+                        : (long) (dirtyPages * bytesPerPage / bandwidth * 1e9);
+                status.expectedDowntime(expectedDowntimeNanos / 1_000_000);
+                if (expectedDowntimeNanos <= settings.downtimeLimit().toNanos()) {
+                    memory.pause();
+                    pausedAt = nanoClock.getAsLong();
+                    // The last round sends the pages dirty at the last sync and those written since.
+                    memory.syncDirtyLog(late);
+                    for (long i = late.nextSetBit(0); i >= 0; i = late.nextSetBit(i + 1)) {
+                        dirty.set(i);
+                    }
+                    generation++;
+                    status.synced(dirty.cardinality() * pageSize);
+                    lastRound = true;
+                } else {
+                    checkTimeout();
+                    autoConverge(dirtyPages * pageSize, roundBytes);
+                }
+            }
+            byte[] sha = MemoryDigest.sha256(memory);
+            digest = HexFormat.of().formatHex(sha);
+            writer.complete(pages, sha);
+            writer.flush();
+            connection.finish();
+            if (back.isPresent()) {
+                ReturnMessage verdict = ReturnMessages.read(back.get());
+                if (verdict instanceof ReturnMessage.Result result) {
+                    match = result.match();
+                    if (!result.match()) {
+                        throw new IOException("verification failed: the destination's memory digest "
+                                + HexFormat.of().formatHex(result.digest()) + " differs from the source's " + digest
+                                + (result.error() == null || result.error().isEmpty() ? "" : ": " + result.error()));
+                    }
+                } else {
+                    throw new IOException("the destination answered " + verdict + " instead of its verification");
+                }
+            }
+            endedAt = nanoClock.getAsLong();
+            statusName = "completed";
+        }
+
+        /** Sends every dirty page; returns how many were considered. */
+        private long sendDirtyPages() throws IOException, Cancelled {
+            long considered = 0;
+            for (long i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
+                memory.readPage(i, page, 0);
+                long before = writer.bytesWritten();
+                sendPage(i);
+                considered++;
+                if (limiter != null) {
+                    int bytes = (int) (writer.bytesWritten() - before);
+                    if (bytes > 0) {
+                        limiter.acquire(bytes);
+                    }
+                }
+                if ((considered & 255) == 0) {
+                    status.progress(writer.bytesWritten(), considered);
+                    if (!lastRound) {
+                        checkTimeout();
+                    }
+                }
+            }
+            return considered;
+        }
+
+        private void sendPage(long i) throws IOException {
+            if (codec.isZeroPage(page, 0)) {
+                writer.zero(0, i);
+                status.zeroPage();
+                if (xbzrleStarted && !lastRound) {
+                    cache.put(i, zeroPage, 0, generation); // a stale copy must not survive
+                }
+                return;
+            }
+            if (!xbzrleStarted) {
+                writer.raw(0, i, page, 0);
+                status.normalPage(pageSize);
+                return;
+            }
+            long handle = cache.lookup(i, generation);
+            if (handle == PageCache.MISS) {
+                status.cacheMiss();
+                writer.raw(0, i, page, 0);
+                status.normalPage(pageSize);
+                if (!lastRound) {
+                    cache.put(i, page, 0, generation);
+                }
+                return;
+            }
+            status.cacheHit();
+            int n = codec.encode(cache.array(handle), cache.offset(handle), page, 0, delta, 0, pageSize);
+            if (n == 0) {
+                status.xbzrleBytes(0); // unchanged since it was sent: nothing to send
+                return;
+            }
+            if (n < 0) {
+                status.overflow(pageSize);
+                writer.raw(0, i, page, 0);
+                status.normalPage(pageSize);
+            } else {
+                writer.xbzrle(0, i, delta, 0, n);
+                status.xbzrleBytes(n + RECORD_OVERHEAD);
+            }
+            if (!lastRound) {
+                cache.put(i, page, 0, generation); // what the destination now holds
+            }
+        }
+
+        private void checkTimeout() throws Cancelled {
+            long limit = settings.timeout().toNanos();
+            if (limit > 0 && nanoClock.getAsLong() - start > limit) {
+                throw new Cancelled("did not converge within " + settings.timeout().toMillis() + " ms: expected "
+                        + "downtime " + expectedDowntimeNanos / 1_000_000 + " ms, limit "
+                        + settings.downtimeLimit().toMillis() + " ms");
+            }
+        }
+
+        /** QEMU's auto-converge: two periods in a row dirtying more than half what was sent: throttle. */
+        private void autoConverge(long dirtyBytes, long sentBytes) {
+            if (!settings.autoConverge()) {
+                return;
+            }
+            if (dirtyBytes > sentBytes / 2) {
+                strikes++;
+            } else {
+                strikes = 0;
+            }
+            if (strikes >= 2) {
+                throttle = throttle == 0 ? settings.throttleInitial()
+                        : Math.min(settings.throttleMax(), throttle + settings.throttleIncrement());
+                memory.throttle(throttle / 100.0);
+                status.throttle(throttle);
+                strikes = 0;
+            }
+        }
+
+        void fail(String how, String why) {
+            statusName = how;
+            error = why;
+            endedAt = nanoClock.getAsLong();
+            if (writer != null) {
+                try {
+                    writer.abort(why);
+                    writer.flush();
+                } catch (IOException | RuntimeException e) {
+                    // The connection is likely what failed; the reason is already kept.
+                }
+            }
+        }
+
+        void close() {
+            if (!"completed".equals(statusName) && memory.paused()) {
+                memory.resume(); // the source runs on where the migration failed
+            }
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (IOException e) {
+                    if (error == null) {
+                        error = describe(e);
+                    }
+                }
+            }
+            status.ended(statusName);
+        }
+
+        MigrationResult result() {
+            long end = endedAt < 0 ? nanoClock.getAsLong() : endedAt;
+            long total = Math.max(1, end - start);
+            long transferred = writer == null ? 0 : writer.bytesWritten();
+            MigrationStatus.Snapshot s = status.snapshot();
+            MigrationResult.Ram ram = new MigrationResult.Ram(transferred, s.remainingBytes(),
+                    pages * pageSize, s.duplicate(), s.normal(), s.normalBytes(), generation,
+                    transferred * 8e3 / total, s.dirtyPagesRate());
+            long considered = s.xbzrlePages() + s.cacheMiss();
+            MigrationResult.Cache c = new MigrationResult.Cache(cache.capacityBytes(), s.xbzrleBytes(),
+                    s.xbzrlePages(), s.cacheMiss(), considered == 0 ? 0 : (double) s.cacheMiss() / considered,
+                    s.xbzrleBytes() == 0 ? 0 : (double) s.xbzrlePages() * pageSize / s.xbzrleBytes(), s.overflow());
+            long downtime = pausedAt < 0 ? 0 : ((switchoverAt < 0 ? end : switchoverAt) - pausedAt) / 1_000_000;
+            return new MigrationResult(statusName, total / 1_000_000, downtime, setupNanos / 1_000_000, ram, c,
+                    "completed".equals(statusName) ? match : (match == null ? null : match), digest, error,
+                    names.codec(), names.cachePolicy(), names.transport(), expectedDowntimeNanos / 1_000_000);
+        }
+    }
+}
