@@ -136,9 +136,10 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static MigrationResult runSource(Migrations migrations, GuestMemory guest, URI to) {
+    private MigrationResult runSource(Migrations migrations, GuestMemory guest, URI to) {
         SourceMigration source = MigrationCommands.source(migrations, guest, to);
-        try (MigrationBean bean = MigrationBean.register(source.status())) {
+        try (MigrationBean bean = MigrationBean.register(source.status());
+             ProgressDisplay progress = ProgressDisplay.start(source.status(), json)) {
             return source.run();
         }
     }

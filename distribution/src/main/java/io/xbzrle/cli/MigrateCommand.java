@@ -83,7 +83,8 @@ final class MigrateCommand implements Callable<Integer> {
         try (GuestMemory guest = Guests.open(migrations, memory.ramFile)) {
             SourceMigration source = MigrationCommands.source(migrations, guest, to);
             MigrationResult result;
-            try (MigrationBean bean = MigrationBean.register(source.status())) {
+            try (MigrationBean bean = MigrationBean.register(source.status());
+                 ProgressDisplay progress = ProgressDisplay.start(source.status(), json)) {
                 result = source.run();
             }
             ResultPrinter.print(spec.commandLine().getOut(), result, json);
