@@ -76,7 +76,14 @@ public final class DestinationMigration {
         SourceMigration.Names names = new SourceMigration.Names("?", "?", connection.endpoint().getScheme());
         MemoryImage image = null;
         try {
-            StreamReader reader = StreamReader.open(connection.stream(), limits);
+            StreamReader reader;
+            try {
+                reader = StreamReader.open(connection.stream(), limits);
+            } catch (StreamException e) {
+                // A header this destination cannot take (version, page size or size past its
+                // limits) is refused with the reason, as a codec it lacks, so the source can say why.
+                throw refuse(back, e.getMessage());
+            }
             StreamHeader header = reader.header();
             pageSize = header.pageSize();
             names = setup.names(header);
@@ -179,10 +186,15 @@ public final class DestinationMigration {
                 error, names.codec(), names.cachePolicy(), names.transport(), 0);
     }
 
-    private static IOException refuse(Optional<ByteChannel> back, String reason) throws IOException {
+    private static IOException refuse(Optional<ByteChannel> back, String reason) {
+        IOException refusal = new IOException("refused the migration: " + reason);
         if (back.isPresent()) {
-            ReturnMessages.refused(back.get(), reason);
+            try {
+                ReturnMessages.refused(back.get(), reason);
+            } catch (IOException | RuntimeException e) {
+                refusal.addSuppressed(e); // the source is gone: the reason stays this side's error
+            }
         }
-        return new IOException("refused the migration: " + reason);
+        return refusal;
     }
 }

@@ -75,7 +75,7 @@ public final class MigrationBean implements MigrationMXBean, AutoCloseable {
 
     @Override
     public long getDirtySyncCount() {
-        return s().rounds();
+        return s().dirtySyncCount(); // as the result's dirty-sync-count (rounds() is one less)
     }
 
     @Override

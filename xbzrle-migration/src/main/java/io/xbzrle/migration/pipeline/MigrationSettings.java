@@ -19,16 +19,14 @@ import java.time.Duration;
  * @param throttleInitial the first throttle, percent
  * @param throttleIncrement added each time the guest still outruns the link, percent
  * @param throttleMax the most the guest is throttled, percent
- * @param frameTimeout how long the destination may take to verify after the last page
  */
 public record MigrationSettings(boolean xbzrle, long maxBandwidth, Duration downtimeLimit, Duration timeout,
-                                boolean autoConverge, int throttleInitial, int throttleIncrement, int throttleMax,
-                                Duration frameTimeout) {
+                                boolean autoConverge, int throttleInitial, int throttleIncrement,
+                                int throttleMax) {
 
     public MigrationSettings {
         requireNonNull(downtimeLimit, "downtimeLimit is null");
         requireNonNull(timeout, "timeout is null");
-        requireNonNull(frameTimeout, "frameTimeout is null");
     }
 
     /** Reads {@code xbzrle.migration} from the effective configuration. */
@@ -51,8 +49,7 @@ public record MigrationSettings(boolean xbzrle, long maxBandwidth, Duration down
             int increment = percent(config, p + "cpu-throttle-increment");
             int max = percent(config, p + "cpu-throttle-max");
             return new MigrationSettings(config.getBoolean(p + "xbzrle"), bw, downtime, timeout,
-                    config.getBoolean(p + "auto-converge"), initial, increment, max,
-                    config.getDuration(p + "verify-timeout"));
+                    config.getBoolean(p + "auto-converge"), initial, increment, max);
         } catch (ConfigException e) {
             throw new SettingsException(e.getMessage(), e);
         }

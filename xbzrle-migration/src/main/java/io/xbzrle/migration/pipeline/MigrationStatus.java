@@ -25,6 +25,7 @@ public final class MigrationStatus {
     private long remainingBytes;
     private double dirtyPagesRate;
     private long rounds;
+    private long syncs;
     private long transferred;
     private long expectedDowntimeMs;
     private int throttle;
@@ -36,7 +37,7 @@ public final class MigrationStatus {
     public record Snapshot(String state, long rounds, long transferred, long totalBytes, long remainingBytes,
                            long duplicate, long normal, long normalBytes, long xbzrlePages, long xbzrleBytes,
                            long cacheMiss, long overflow, double dirtyPagesRate, long expectedDowntimeMs,
-                           int throttlePercent) {
+                           int throttlePercent, long dirtySyncCount) {
     }
 
     MigrationStatus(long totalBytes, PageCache cache) {
@@ -66,7 +67,7 @@ public final class MigrationStatus {
 
     Snapshot snapshot() {
         return new Snapshot(state, rounds, transferred, totalBytes, remainingBytes, duplicate, normal, normalBytes,
-                xbzrlePages, xbzrleBytes, cacheMiss, overflow, dirtyPagesRate, expectedDowntimeMs, throttle);
+                xbzrlePages, xbzrleBytes, cacheMiss, overflow, dirtyPagesRate, expectedDowntimeMs, throttle, syncs);
     }
 
     private void publish() {
@@ -103,7 +104,9 @@ public final class MigrationStatus {
         xbzrleBytes += pageSize;
     }
 
+    /** After every dirty-log sync (QEMU's dirty-sync-count counts them). */
     void synced(long dirtyBytes) {
+        syncs++;
         remainingBytes = dirtyBytes;
         publish();
     }
@@ -132,8 +135,10 @@ public final class MigrationStatus {
         publish();
     }
 
-    void ended(String how) {
+    /** The end: with every byte sent (COMPLETE or ABORT included), as the result's transferred. */
+    void ended(String how, long bytesSent) {
         state = how;
+        transferred = bytesSent;
         publish();
     }
 }

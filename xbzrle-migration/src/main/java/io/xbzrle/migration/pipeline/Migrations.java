@@ -49,6 +49,11 @@ public final class Migrations {
         this.codecs = requireNonNull(codecs, "codecs is null");
         this.caches = requireNonNull(caches, "caches is null");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
+        // The codec and cache are made per migration, but their names are checked now: a misspelt
+        // policy fails when the pipeline is built, not once a guest is allocated and running. (Not
+        // in MigrationModule.configure: Guice logs a stack trace for an exception thrown there.)
+        registry.codec(core.codec());
+        registry.cachePolicy(core.cachePolicy());
     }
 
     public CoreSettings core() {

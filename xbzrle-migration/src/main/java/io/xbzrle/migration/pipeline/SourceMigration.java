@@ -136,6 +136,10 @@ public final class SourceMigration {
         private long expectedDowntimeNanos;
         private int throttle;
         private int strikes;
+        private long roundStartNanos;
+        private long roundStartBytes;
+        private long roundPages;
+        private long roundSent;
 
         void migrate() throws IOException, Cancelled {
             StreamHeader header = new StreamHeader(1, pageSize, List.of(new Region(0, memory.name(), pages)),
@@ -223,6 +227,9 @@ public final class SourceMigration {
         /** Sends every dirty page; returns how many were considered. */
         private long sendDirtyPages() throws IOException, Cancelled {
             long considered = 0;
+            roundStartNanos = nanoClock.getAsLong();
+            roundStartBytes = writer.bytesWritten();
+            roundPages = dirty.cardinality();
             for (long i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
                 memory.readPage(i, page, 0);
                 long before = writer.bytesWritten();
@@ -234,11 +241,13 @@ public final class SourceMigration {
                         limiter.acquire(bytes);
                     }
                 }
+                roundSent = considered;
                 if ((considered & 255) == 0) {
                     status.progress(writer.bytesWritten(), considered);
-                    if (!lastRound) {
-                        checkTimeout();
-                    }
+                }
+                // Under a bandwidth cap 256 pages may take seconds: the timeout is checked per page.
+                if (!lastRound && ((considered & 255) == 0 || limiter != null)) {
+                    checkTimeoutMidRound();
                 }
             }
             return considered;
@@ -249,7 +258,7 @@ public final class SourceMigration {
                 writer.zero(0, i);
                 status.zeroPage();
                 if (xbzrleStarted && !lastRound) {
-                    cache.put(i, zeroPage, 0, generation); // a stale copy must not survive
+                    store(i, zeroPage); // a stale copy must not survive
                 }
                 return;
             }
@@ -283,8 +292,44 @@ public final class SourceMigration {
                 status.xbzrleBytes(n + RECORD_OVERHEAD);
             }
             if (!lastRound) {
-                cache.put(i, page, 0, generation); // what the destination now holds
+                store(i, page); // what the destination now holds
             }
+        }
+
+        /**
+         * Caches what the destination now holds for page {@code i}. A policy may refuse (the aging
+         * policy keeps young pages; a third party's may refuse to replace the page itself): then
+         * any older copy of the page is dropped, or the next delta would be made against bytes the
+         * destination no longer has (an unchanged-looking page would not even be sent).
+         */
+        private void store(long i, byte[] bytes) {
+            if (!cache.put(i, bytes, 0, generation)) {
+                cache.remove(i);
+            }
+        }
+
+        /**
+         * As {@link #checkTimeout()}, but first, when the timeout has passed, estimates the downtime
+         * from this round so far (its pages not yet sent, at the bytes per page and bandwidth seen
+         * in it), so that a migration cancelled in its first round does not report 0.
+         */
+        private void checkTimeoutMidRound() throws Cancelled {
+            long limit = settings.timeout().toNanos();
+            long now = nanoClock.getAsLong();
+            if (limit > 0 && now - start > limit && roundSent > 0) {
+                long bytes = writer.bytesWritten() - roundStartBytes;
+                double bandwidth = bytes * 1e9 / Math.max(1, now - roundStartNanos);
+                if (settings.maxBandwidth() > 0) {
+                    bandwidth = Math.min(bandwidth, settings.maxBandwidth());
+                }
+                if (bytes > 0 && bandwidth > 0) {
+                    double bytesPerPage = (double) bytes / roundSent;
+                    long estimate = (long) ((roundPages - roundSent) * bytesPerPage / bandwidth * 1e9);
+                    expectedDowntimeNanos = Math.max(expectedDowntimeNanos, estimate);
+                    status.expectedDowntime(expectedDowntimeNanos / 1_000_000);
+                }
+            }
+            checkTimeout();
         }
 
         private void checkTimeout() throws Cancelled {
@@ -321,7 +366,8 @@ public final class SourceMigration {
             endedAt = nanoClock.getAsLong();
             if (writer != null) {
                 try {
-                    writer.abort(why);
+                    // The destination reports "cancelled" for a reason that starts so.
+                    writer.abort("cancelled".equals(how) ? "cancelled: " + why : why);
                     writer.flush();
                 } catch (IOException | RuntimeException e) {
                     // The connection is likely what failed; the reason is already kept.
@@ -342,7 +388,7 @@ public final class SourceMigration {
                     }
                 }
             }
-            status.ended(statusName);
+            status.ended(statusName, writer == null ? 0 : writer.bytesWritten());
         }
 
         MigrationResult result() {
@@ -352,7 +398,8 @@ public final class SourceMigration {
             MigrationStatus.Snapshot s = status.snapshot();
             MigrationResult.Ram ram = new MigrationResult.Ram(transferred, s.remainingBytes(),
                     pages * pageSize, s.duplicate(), s.normal(), s.normalBytes(), generation,
-                    transferred * 8e3 / total, s.dirtyPagesRate());
+                    transferred * 8e3 / Math.max(1, (switchoverAt < 0 ? end : switchoverAt) - start),
+                    s.dirtyPagesRate()); // mbps: while sending pages, not while hashing them
             long considered = s.xbzrlePages() + s.cacheMiss();
             MigrationResult.Cache c = new MigrationResult.Cache(cache.capacityBytes(), s.xbzrleBytes(),
                     s.xbzrlePages(), s.cacheMiss(), considered == 0 ? 0 : (double) s.cacheMiss() / considered,
