@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
             };
         }
         ResultPrinter.print(spec.commandLine().getOut(), result, json);
-        if (!json && result.error() != null) {
+        if (result.error() != null) {
             spec.commandLine().getErr().println("xbzrle: demo: " + result.error());
         }
         return ResultPrinter.exitCode(result);
@@ -100,11 +102,14 @@ final class DemoCommand implements Callable<Integer> {
                 return migrations.destination(c, Optional.empty()).run();
             });
             MigrationResult sent = runSource(migrations, guest, listener.address());
+            listener.close(); // ends an accept still waiting if the source never connected
             try {
-                MigrationResult got = received.get();
+                MigrationResult got = received.get(60, TimeUnit.SECONDS);
                 return sent.error() == null && got.error() != null ? withError(sent, got.error()) : sent;
             } catch (ExecutionException e) {
                 return withError(sent, "destination: " + SourceMigration.describe(e.getCause()));
+            } catch (TimeoutException e) {
+                return withError(sent, "destination: no result within 60 s of the source's end");
             }
         } catch (TransportException e) {
             throw new UserException(e.getMessage(), e, ExitCodes.FAILED);

@@ -86,9 +86,11 @@ final class MigrateCommand implements Callable<Integer> {
             try (MigrationBean bean = MigrationBean.register(source.status());
                  ProgressDisplay progress = ProgressDisplay.start(source.status(), json)) {
                 result = source.run();
+            } catch (IllegalArgumentException e) {
+                throw new UserException("--to " + to + ": " + e.getMessage(), e);
             }
             ResultPrinter.print(spec.commandLine().getOut(), result, json);
-            if (!json && result.error() != null) {
+            if (result.error() != null) {
                 spec.commandLine().getErr().println("xbzrle: migrate: " + result.error());
             }
             return ResultPrinter.exitCode(result);

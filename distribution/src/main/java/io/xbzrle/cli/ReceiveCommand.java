@@ -71,12 +71,14 @@ final class ReceiveCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Migrations migrations = MigrationCommands.migrations(context, common, Map.of());
         URI uri = source.listen != null ? source.listen : source.from;
+        checkScheme();
         boolean single = once || source.from != null;
         Transport transport = MigrationCommands.transport(migrations, uri);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Listener listener = MigrationCommands.listen(transport, uri)) {
-            if (!json && source.listen != null) {
+            if (source.listen != null) {
+                // On stderr also with --json: how a script knows it may start the source, and the port of :0.
                 err.println("xbzrle: receive: listening on " + listener.address());
                 err.flush();
             }
@@ -100,6 +102,18 @@ final class ReceiveCommand implements Callable<Integer> {
         }
     }
 
+    /** --listen is for the network, --from for a stream file: mixed up, they would block or replay. */
+    private void checkScheme() {
+        if (source.listen != null && "file".equalsIgnoreCase(source.listen.getScheme())) {
+            throw new UserException("--listen " + source.listen + ": a stream file is replayed with --from, "
+                    + "--listen takes tcp://HOST:PORT");
+        }
+        if (source.from != null && "tcp".equalsIgnoreCase(source.from.getScheme())) {
+            throw new UserException("--from " + source.from + ": --from replays a stream file (file:PATH); "
+                    + "to receive over tcp, use --listen");
+        }
+    }
+
     private MigrationResult receiveOne(Migrations migrations, Listener listener) throws TransportException {
         return migrations.destination(accept(listener), Optional.ofNullable(ramFile)).run();
     }
@@ -110,7 +124,8 @@ final class ReceiveCommand implements Callable<Integer> {
 
     private synchronized void report(PrintWriter out, PrintWriter err, MigrationResult r) {
         ResultPrinter.print(out, r, json);
-        if (!json && r.error() != null) {
+        if (r.error() != null) {
+            // stderr also with --json: stdout has the JSON alone, a person or a log still sees why.
             err.println("xbzrle: receive: " + r.error());
             err.flush();
         }

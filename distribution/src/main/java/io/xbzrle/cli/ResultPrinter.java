@@ -2,7 +2,11 @@ package io.xbzrle.cli;
 
 import io.xbzrle.migration.pipeline.MigrationResult;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Prints a migration's result: one JSON object, or a summary like QEMU's {@code info migrate}. */
 final class ResultPrinter {
@@ -11,7 +15,7 @@ final class ResultPrinter {
 
     static void print(PrintWriter out, MigrationResult r, boolean json) {
         if (json) {
-            out.println(Json.write(r.asMap()));
+            out.println(Json.write(precise(r.asMap())));
             out.flush();
             return;
         }
@@ -33,7 +37,8 @@ final class ResultPrinter {
         out.printf(Locale.ROOT, "normal bytes: %d kbytes%n", ram.normalBytes() / 1024);
         out.printf(Locale.ROOT, "dirty sync count: %d%n", ram.dirtySyncCount());
         out.printf(Locale.ROOT, "dirty pages rate: %.0f pages%n", ram.dirtyPagesRate());
-        out.printf(Locale.ROOT, "cache size: %d bytes (%s)%n", c.cacheSize(), r.cachePolicy());
+        out.printf(Locale.ROOT, "cache size: %d bytes%s%n", c.cacheSize(),
+                r.cachePolicy() == null ? "" : " (" + r.cachePolicy() + ")");
         out.printf(Locale.ROOT, "xbzrle transferred: %d kbytes%n", c.bytes() / 1024);
         out.printf(Locale.ROOT, "xbzrle pages: %d pages%n", c.pages());
         out.printf(Locale.ROOT, "xbzrle cache miss: %d pages%n", c.cacheMiss());
@@ -43,6 +48,28 @@ final class ResultPrinter {
         out.printf(Locale.ROOT, "verified: %s%s%n", r.verifyMatch() == null ? "unknown" : r.verifyMatch() ? "yes" : "NO",
                 r.digest() == null ? "" : " (sha256 " + r.digest() + ")");
         out.flush();
+    }
+
+    /**
+     * The map with its fractional numbers rounded to 4 decimals instead of {@link Json}'s one, which
+     * would print a cache-miss-rate of 0.04 as 0.0.
+     */
+    private static Map<String, Object> precise(Map<String, Object> m) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        m.forEach((k, v) -> p.put(k, precise(v)));
+        return p;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object precise(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return precise((Map<String, Object>) m);
+        }
+        if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            BigDecimal b = BigDecimal.valueOf(d).setScale(4, RoundingMode.HALF_EVEN).stripTrailingZeros();
+            return b.scale() < 1 ? b.setScale(1) : b;
+        }
+        return v;
     }
 
     /** Exit 0 when completed and not found to differ, else 1. */

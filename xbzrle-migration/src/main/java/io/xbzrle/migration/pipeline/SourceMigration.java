@@ -78,11 +78,18 @@ public final class SourceMigration {
         return status;
     }
 
-    /** Runs the migration to its end and reports how it went; never throws for a migration fault. */
+    /**
+     * Runs the migration to its end and reports how it went; never throws for a migration fault.
+     *
+     * @throws IllegalArgumentException if the transport does not understand the destination URI
+     *     (a usage fault: nothing was sent)
+     */
     public MigrationResult run() {
         Run run = new Run();
         try {
             run.migrate();
+        } catch (BadDestination e) {
+            throw (IllegalArgumentException) e.getCause(); // the finally below still closes the run
         } catch (Cancelled e) {
             run.fail("cancelled", e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -97,6 +104,15 @@ public final class SourceMigration {
     public static String describe(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The destination URI is not one the transport understands. */
+    private static final class BadDestination extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadDestination(IllegalArgumentException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     /** The migration did not converge in time. */
@@ -144,7 +160,11 @@ public final class SourceMigration {
         void migrate() throws IOException, Cancelled {
             StreamHeader header = new StreamHeader(1, pageSize, List.of(new Region(0, memory.name(), pages)),
                     settings.xbzrle(), names.codec());
-            connection = transport.connect(destination);
+            try {
+                connection = transport.connect(destination);
+            } catch (IllegalArgumentException e) {
+                throw new BadDestination(e);
+            }
             writer = StreamWriter.open(connection.stream(), header);
             writer.flush();
             Optional<ByteChannel> back = connection.returnPath();
