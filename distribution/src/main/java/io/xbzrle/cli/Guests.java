@@ -32,7 +32,7 @@ final class Guests {
         }
         try {
             return SyntheticGuest.start(new SyntheticGuest.Spec("ram", g.ram(), pageSize, workload,
-                    workload.defaultPagesPerSecond(g.ram(), pageSize), g.seed()));
+                    g.rate().orElse(workload.defaultPagesPerSecond(g.ram(), pageSize)), g.seed()));
         } catch (IllegalArgumentException e) {
             throw new UserException("--ram: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
