@@ -1,10 +1,13 @@
 package io.xbzrle.migration.memory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** Checks and layout arithmetic shared by the memories and images of this package. */
@@ -42,6 +45,27 @@ final class Pages {
     /** The length of chunk {@code k} of memory of {@code bytes}. */
     static int chunkLength(long bytes, int k) {
         return (int) Math.min(1L << CHUNK_SHIFT, bytes - ((long) k << CHUNK_SHIFT));
+    }
+
+    /**
+     * Off-heap memory of {@code bytes}, zero-filled, in chunks of up to 1 GiB.
+     *
+     * @param what what it is for, for the message
+     * @throws IllegalStateException when the JVM's direct-memory limit is too low (the message says
+     *     how to raise it)
+     */
+    static ByteBuffer[] allocateDirect(long bytes, String what) {
+        ByteBuffer[] result = new ByteBuffer[chunkCount(bytes)];
+        try {
+            for (int k = 0; k < result.length; k++) {
+                result[k] = ByteBuffer.allocateDirect(chunkLength(bytes, k)).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        } catch (OutOfMemoryError e) {
+            Arrays.fill(result, null);
+            throw new IllegalStateException("Cannot allocate " + what + " of " + bytes + " bytes off-heap ("
+                    + e.getMessage() + "); raise -XX:MaxDirectMemorySize (JAVA_OPTS) or choose a smaller size", e);
+        }
+        return result;
     }
 
     /** A one-line I/O error naming the file: {@code /dev/shm/ram: cannot open: no such file}. */

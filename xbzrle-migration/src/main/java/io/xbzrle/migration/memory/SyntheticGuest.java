@@ -117,7 +117,7 @@ public final class SyntheticGuest implements GuestMemory {
         this.pageSize = spec.pageSize();
         this.pageShift = Integer.numberOfTrailingZeros(pageSize);
         this.pageCount = spec.bytes() / pageSize;
-        this.chunks = allocate(spec.bytes());
+        this.chunks = Pages.allocateDirect(spec.bytes(), "a synthetic guest");
         this.log = new DirtyBitmap(pageCount).words;
         fill();
         Arrays.fill(log, -1L);
@@ -269,19 +269,6 @@ public final class SyntheticGuest implements GuestMemory {
         }
     }
 
-    private ByteBuffer[] allocate(long bytes) {
-        ByteBuffer[] result = new ByteBuffer[Pages.chunkCount(bytes)];
-        try {
-            for (int k = 0; k < result.length; k++) {
-                result[k] = ByteBuffer.allocateDirect(Pages.chunkLength(bytes, k)).order(ByteOrder.LITTLE_ENDIAN);
-            }
-        } catch (OutOfMemoryError e) {
-            Arrays.fill(result, null);
-            throw new IllegalStateException("Cannot allocate a synthetic guest of " + bytes + " bytes off-heap ("
-                    + e.getMessage() + "); raise -XX:MaxDirectMemorySize (JAVA_OPTS) or choose a smaller size", e);
-        }
-        return result;
-    }
 
     /** The initial content (memory is zero when allocated): see the class comment. */
     private void fill() {

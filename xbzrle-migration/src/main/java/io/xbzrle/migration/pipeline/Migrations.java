@@ -11,9 +11,9 @@ import io.xbzrle.api.transport.Transport;
 import io.xbzrle.api.transport.TransportProvider;
 import io.xbzrle.migration.config.CoreSettings;
 import io.xbzrle.migration.config.SettingsException;
+import io.xbzrle.migration.memory.DirectImage;
 import io.xbzrle.migration.memory.FileImage;
 import io.xbzrle.migration.memory.GuestMemory;
-import io.xbzrle.migration.memory.HeapImage;
 import io.xbzrle.migration.memory.MemoryImage;
 import io.xbzrle.migration.plugins.PluginRegistry;
 import io.xbzrle.migration.stream.Region;
@@ -102,7 +102,7 @@ public final class Migrations {
             public MemoryImage image(StreamHeader header, Region region) throws IOException {
                 return ramFile.isPresent()
                         ? FileImage.open(ramFile.get(), header.pageSize(), region.pages())
-                        : new HeapImage(header.pageSize(), region.pages());
+                        : new DirectImage(header.pageSize(), region.pages());
             }
 
             @Override

@@ -60,6 +60,22 @@ final class MemoryImageTest {
     }
 
     @Test
+    void directImageRoundTrip() {
+        try (DirectImage image = new DirectImage(PAGE, 64)) {
+            roundTrip(image, "directImageRoundTrip");
+        }
+        DirectImage big = new DirectImage(65536, 8); // pages larger than the zeroing buffer
+        byte[] page = new byte[65536];
+        Arrays.fill(page, (byte) 7);
+        big.writePage(3, page, 0);
+        big.zeroPage(3);
+        big.readPage(3, page, 0);
+        assertArrayEquals(new byte[65536], page, "a zeroed 64 KiB page is all zero");
+        big.close();
+        assertThrows(IllegalStateException.class, () -> big.readPage(0, page, 0));
+    }
+
+    @Test
     void heapImageAcrossSlabs() {
         long pages = (64 << 20) / PAGE + 2;
         HeapImage image = new HeapImage(PAGE, pages);
