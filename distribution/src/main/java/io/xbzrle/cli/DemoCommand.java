@@ -132,9 +132,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Listener listener = MigrationCommands.listen(transport, uri)) {
                 got = migrations.destination(listener.accept(), Optional.empty()).run();
             }
-            return new MigrationResult(got.error() == null ? sent.status() : "failed", sent.totalTimeMs(),
-                    sent.downtimeMs(), sent.setupTimeMs(), sent.ram(), sent.cache(), got.verifyMatch(), sent.digest(),
-                    got.error(), sent.codec(), sent.cachePolicy(), sent.transport(), sent.expectedDowntimeMs());
+            return sent.with(got.error() == null ? sent.status() : "failed", got.verifyMatch(), got.error());
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
@@ -150,7 +148,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static MigrationResult withError(MigrationResult r, String error) {
-        return new MigrationResult("failed", r.totalTimeMs(), r.downtimeMs(), r.setupTimeMs(), r.ram(), r.cache(),
-                r.verifyMatch(), r.digest(), error, r.codec(), r.cachePolicy(), r.transport(), r.expectedDowntimeMs());
+        return r.with("failed", r.verifyMatch(), error);
     }
 }

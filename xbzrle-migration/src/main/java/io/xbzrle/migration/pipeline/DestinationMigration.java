@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -183,7 +184,7 @@ public final class DestinationMigration {
                 bytes * 8e3 / total, 0);
         MigrationResult.Cache cache = new MigrationResult.Cache(0, 0, xbzrle, 0, 0, 0, 0);
         return new MigrationResult(status, total / 1_000_000, 0, setupNanos / 1_000_000, ram, cache, match, digest,
-                error, names.codec(), names.cachePolicy(), names.transport(), 0);
+                error, names.codec(), names.cachePolicy(), names.transport(), 0, List.of());
     }
 
     private static IOException refuse(Optional<ByteChannel> back, String reason) {

@@ -1,6 +1,8 @@
 package io.xbzrle.migration.pipeline;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +21,35 @@ import java.util.Map;
  * @param cachePolicy the cache policy's name
  * @param transport the transport's URI scheme
  * @param expectedDowntimeMs the last estimate of the downtime (useful when cancelled), ms
+ * @param rounds the source's rounds, in order (empty on the destination)
  */
 public record MigrationResult(String status, long totalTimeMs, long downtimeMs, long setupTimeMs, Ram ram,
                               Cache cache, Boolean verifyMatch, String digest, String error, String codec,
-                              String cachePolicy, String transport, long expectedDowntimeMs) {
+                              String cachePolicy, String transport, long expectedDowntimeMs,
+                              List<Round> rounds) {
+
+    public MigrationResult {
+        rounds = List.copyOf(rounds);
+    }
+
+    /**
+     * One round of the source: what it sent and what it cost the migration thread.
+     *
+     * @param round its number, from 1
+     * @param pages the dirty pages it went through
+     * @param xbzrlePages of which found in the cache (sent as deltas, or not at all when unchanged)
+     * @param bytes the bytes it put on the wire
+     * @param timeMs its wall time
+     * @param cpuTimeMs the migration thread's CPU time in it
+     */
+    public record Round(long round, long pages, long xbzrlePages, long bytes, double timeMs, double cpuTimeMs) {
+    }
+
+    /** The same result with another status, error and verification (for a combined report). */
+    public MigrationResult with(String newStatus, Boolean newMatch, String newError) {
+        return new MigrationResult(newStatus, totalTimeMs, downtimeMs, setupTimeMs, ram, cache, newMatch, digest,
+                newError, codec, cachePolicy, transport, expectedDowntimeMs, rounds);
+    }
 
     /** RAM counters, as QEMU's {@code ram} section. */
     public record Ram(long transferred, long remaining, long total, long duplicate, long normal, long normalBytes,
@@ -77,6 +104,18 @@ public record MigrationResult(String status, long totalTimeMs, long downtimeMs, 
         m.put("codec", codec);
         m.put("cache-policy", cachePolicy);
         m.put("transport", transport);
+        List<Object> list = new ArrayList<>();
+        for (Round x : rounds) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("round", x.round());
+            one.put("pages", x.pages());
+            one.put("xbzrle-pages", x.xbzrlePages());
+            one.put("bytes", x.bytes());
+            one.put("time", x.timeMs());
+            one.put("cpu-time", x.cpuTimeMs());
+            list.add(one);
+        }
+        m.put("rounds", list);
         return m;
     }
 }

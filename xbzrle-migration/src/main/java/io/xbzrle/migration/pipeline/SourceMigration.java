@@ -16,8 +16,11 @@ import io.xbzrle.migration.stream.ReturnMessages;
 import io.xbzrle.migration.stream.StreamHeader;
 import io.xbzrle.migration.stream.StreamWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.channels.ByteChannel;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -133,6 +136,8 @@ public final class SourceMigration {
         private final byte[] zeroPage = new byte[pageSize];
         private final DirtyBitmap dirty = new DirtyBitmap(pages);
         private final DirtyBitmap late = new DirtyBitmap(pages);
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final List<MigrationResult.Round> rounds = new ArrayList<>();
         private final RateLimiter limiter = settings.maxBandwidth() > 0
                 ? RateLimiter.create(settings.maxBandwidth()) : null;
         private final long start = nanoClock.getAsLong();
@@ -180,9 +185,14 @@ public final class SourceMigration {
             generation = 1;
             while (true) {
                 long roundStart = nanoClock.getAsLong();
+                long cpuStart = threads.getCurrentThreadCpuTime();
+                long hitsBefore = status.snapshot().xbzrlePages();
                 long bytesBefore = writer.bytesWritten();
                 long sent = sendDirtyPages();
                 writer.roundEnd(status.rounds() + 1, sent, writer.bytesWritten() - bytesBefore);
+                rounds.add(new MigrationResult.Round(status.rounds() + 1, sent,
+                        status.snapshot().xbzrlePages() - hitsBefore, writer.bytesWritten() - bytesBefore,
+                        (nanoClock.getAsLong() - roundStart) / 1e6, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6));
                 status.roundDone(writer.bytesWritten());
                 if (lastRound) {
                     // Switchover: the destination has every page. Verification comes after it.
@@ -427,7 +437,8 @@ public final class SourceMigration {
             long downtime = pausedAt < 0 ? 0 : ((switchoverAt < 0 ? end : switchoverAt) - pausedAt) / 1_000_000;
             return new MigrationResult(statusName, total / 1_000_000, downtime, setupNanos / 1_000_000, ram, c,
                     "completed".equals(statusName) ? match : (match == null ? null : match), digest, error,
-                    names.codec(), names.cachePolicy(), names.transport(), expectedDowntimeNanos / 1_000_000);
+                    names.codec(), names.cachePolicy(), names.transport(), expectedDowntimeNanos / 1_000_000,
+                    rounds);
         }
     }
 }

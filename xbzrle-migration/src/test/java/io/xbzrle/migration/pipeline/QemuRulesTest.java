@@ -219,6 +219,12 @@ final class QemuRulesTest {
         assertEquals(r.ram().normal(), outcome.destination().ram().normal());
         assertEquals(4, outcome.destination().ram().dirtySyncCount(), "rounds the destination saw");
         assertEquals(400 + 410, cache.stats().inserts(), "inserts and updates, none in rounds 1 and 4");
+        assertEquals(List.of(1L, 2L, 3L, 4L), r.rounds().stream().map(MigrationResult.Round::round).toList());
+        assertEquals(0, r.rounds().get(0).xbzrlePages(), "round 1 uses no cache");
+        assertEquals(400 + 1, r.rounds().stream().mapToLong(MigrationResult.Round::xbzrlePages).sum());
+        assertEquals(sent, r.rounds().stream().mapToLong(MigrationResult.Round::pages).sum(), "every page a round "
+                + "went through was sent, or skipped as unchanged");
+        assertTrue(r.rounds().stream().allMatch(x -> x.bytes() > 0 && x.cpuTimeMs() >= 0), r.rounds().toString());
     }
 
     private static long transferredTotal() {
