@@ -13,7 +13,6 @@ import java.util.Objects;
  * <p>Not thread-safe: see {@link MemoryImage}.
  */
 public final class DirectImage implements MemoryImage {
-    private static final long CHUNK_MASK = (1L << Pages.CHUNK_SHIFT) - 1;
     private static final byte[] ZEROS = new byte[64 << 10];
 
     private final int pageSize;
@@ -53,7 +52,7 @@ public final class DirectImage implements MemoryImage {
         ByteBuffer[] c = open();
         Pages.checkPage(index, pageCount, dst, off, pageSize);
         long pos = index << pageShift;
-        c[(int) (pos >>> Pages.CHUNK_SHIFT)].get((int) (pos & CHUNK_MASK), dst, off, pageSize);
+        Pages.get(c, pos, dst, off, pageSize);
     }
 
     @Override
@@ -61,7 +60,7 @@ public final class DirectImage implements MemoryImage {
         ByteBuffer[] c = open();
         Pages.checkPage(index, pageCount, src, off, pageSize);
         long pos = index << pageShift;
-        c[(int) (pos >>> Pages.CHUNK_SHIFT)].put((int) (pos & CHUNK_MASK), src, off, pageSize);
+        Pages.put(c, pos, src, off, pageSize);
     }
 
     @Override
@@ -69,8 +68,8 @@ public final class DirectImage implements MemoryImage {
         ByteBuffer[] c = open();
         Objects.checkIndex(index, pageCount);
         long pos = index << pageShift;
-        ByteBuffer chunk = c[(int) (pos >>> Pages.CHUNK_SHIFT)];
-        int at = (int) (pos & CHUNK_MASK);
+        ByteBuffer chunk = Pages.chunk(c, pos);
+        int at = Pages.offset(pos);
         for (int done = 0; done < pageSize; done += ZEROS.length) {
             chunk.put(at + done, ZEROS, 0, Math.min(ZEROS.length, pageSize - done));
         }

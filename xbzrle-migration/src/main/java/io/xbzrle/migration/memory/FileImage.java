@@ -23,7 +23,6 @@ import java.util.Objects;
  */
 public final class FileImage implements MemoryImage {
 
-    private static final long CHUNK_MASK = (1L << Pages.CHUNK_SHIFT) - 1;
 
     private final Path file;
     private final FileChannel channel;
@@ -122,7 +121,7 @@ public final class FileImage implements MemoryImage {
         checkOpen();
         Pages.checkPage(index, pageCount, dst, off, pageSize);
         long pos = index << pageShift;
-        chunks[(int) (pos >>> Pages.CHUNK_SHIFT)].get((int) (pos & CHUNK_MASK), dst, off, pageSize);
+        Pages.get(chunks, pos, dst, off, pageSize);
     }
 
     @Override
@@ -130,7 +129,7 @@ public final class FileImage implements MemoryImage {
         checkOpen();
         Pages.checkPage(index, pageCount, src, off, pageSize);
         long pos = index << pageShift;
-        chunks[(int) (pos >>> Pages.CHUNK_SHIFT)].put((int) (pos & CHUNK_MASK), src, off, pageSize);
+        Pages.put(chunks, pos, src, off, pageSize);
     }
 
     @Override

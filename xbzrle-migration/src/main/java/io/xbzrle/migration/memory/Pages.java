@@ -37,6 +37,26 @@ final class Pages {
         Objects.checkFromIndexSize(off, pageSize, Objects.requireNonNull(buf, "buffer is null").length);
     }
 
+    /** The chunk that holds byte {@code pos} of memory laid out in chunks of {@code 1 << CHUNK_SHIFT}. */
+    static ByteBuffer chunk(ByteBuffer[] chunks, long pos) {
+        return chunks[(int) (pos >>> CHUNK_SHIFT)];
+    }
+
+    /** Where byte {@code pos} is within its chunk. */
+    static int offset(long pos) {
+        return (int) (pos & ((1L << CHUNK_SHIFT) - 1));
+    }
+
+    /** Copies {@code length} bytes at {@code pos} (within one chunk) into {@code dst}. */
+    static void get(ByteBuffer[] chunks, long pos, byte[] dst, int off, int length) {
+        chunk(chunks, pos).get(offset(pos), dst, off, length);
+    }
+
+    /** Copies {@code length} bytes of {@code src} to {@code pos} (within one chunk). */
+    static void put(ByteBuffer[] chunks, long pos, byte[] src, int off, int length) {
+        chunk(chunks, pos).put(offset(pos), src, off, length);
+    }
+
     /** The number of chunks that hold {@code bytes}. */
     static int chunkCount(long bytes) {
         return Math.toIntExact((bytes + (1L << CHUNK_SHIFT) - 1) >>> CHUNK_SHIFT);

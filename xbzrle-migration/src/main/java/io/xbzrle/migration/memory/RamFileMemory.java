@@ -34,7 +34,6 @@ import java.util.Objects;
  */
 public final class RamFileMemory implements GuestMemory {
 
-    private static final long CHUNK_MASK = (1L << Pages.CHUNK_SHIFT) - 1;
 
     private final Path file;
     private final String name;
@@ -147,7 +146,7 @@ public final class RamFileMemory implements GuestMemory {
         checkOpen();
         Pages.checkPage(index, pageCount, dst, off, pageSize);
         long pos = index << pageShift;
-        chunks[(int) (pos >>> Pages.CHUNK_SHIFT)].get((int) (pos & CHUNK_MASK), dst, off, pageSize);
+        Pages.get(chunks, pos, dst, off, pageSize);
         fingerprints[(int) index] = Fingerprint.of(dst, off, pageSize);
     }
 
@@ -163,7 +162,7 @@ public final class RamFileMemory implements GuestMemory {
         long[] words = into.words;
         for (int page = 0; page < pageCount; page++) {
             long pos = (long) page << pageShift;
-            long now = Fingerprint.of(chunks[(int) (pos >>> Pages.CHUNK_SHIFT)], (int) (pos & CHUNK_MASK), pageSize);
+            long now = Fingerprint.of(Pages.chunk(chunks, pos), Pages.offset(pos), pageSize);
             if (now != fingerprints[page]) {
                 fingerprints[page] = now;
                 words[page >>> 6] |= 1L << page;

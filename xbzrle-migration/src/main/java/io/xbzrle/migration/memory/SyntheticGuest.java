@@ -91,7 +91,6 @@ public final class SyntheticGuest implements GuestMemory {
     }
 
     private static final VarHandle LOG = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final long CHUNK_MASK = (1L << Pages.CHUNK_SHIFT) - 1;
     /** When the writer is behind its schedule by more than this, it forgets the debt (no burst). */
     private static final long MAX_LAG_NANOS = 100_000_000L;
     private static final int TEMPLATES = 64;
@@ -170,7 +169,7 @@ public final class SyntheticGuest implements GuestMemory {
         checkOpen();
         Pages.checkPage(index, pageCount, dst, off, pageSize);
         long pos = index << pageShift;
-        chunks[(int) (pos >>> Pages.CHUNK_SHIFT)].get((int) (pos & CHUNK_MASK), dst, off, pageSize);
+        Pages.get(chunks, pos, dst, off, pageSize);
     }
 
     @Override
@@ -292,8 +291,8 @@ public final class SyntheticGuest implements GuestMemory {
                 continue; // a zero page
             }
             long pos = page << pageShift;
-            ByteBuffer chunk = chunks[(int) (pos >>> Pages.CHUNK_SHIFT)];
-            int base = (int) (pos & CHUNK_MASK);
+            ByteBuffer chunk = Pages.chunk(chunks, pos);
+            int base = Pages.offset(pos);
             for (int at = 0; at < pageSize; at += unit) {
                 int template = (int) ((h >>> 3) + at) & (TEMPLATES - 1);
                 chunk.put(base + at, templates, template * unit, unit);
@@ -415,13 +414,13 @@ public final class SyntheticGuest implements GuestMemory {
             cursor = cursor + 1 == counterPages ? 0 : cursor + 1;
             long pos = page << pageShift;
             long end = Math.min(pos + pageSize, Math.min(Workload.SEED_COUNTER_BUFFER, spec.bytes()));
-            ByteBuffer chunk = chunks[(int) (pos >>> Pages.CHUNK_SHIFT)];
+            ByteBuffer chunk = Pages.chunk(chunks, pos);
             long first = (pos + Workload.SEED_COUNTER_STRIDE - 1) & -Workload.SEED_COUNTER_STRIDE;
             if (first >= end) {
                 return; // a page smaller than the stride, between two counters
             }
             for (long at = first; at < end; at += Workload.SEED_COUNTER_STRIDE) {
-                int i = (int) (at & CHUNK_MASK);
+                int i = Pages.offset(at);
                 chunk.put(i, (byte) (chunk.get(i) + 1));
             }
             markDirty(page);
@@ -430,8 +429,8 @@ public final class SyntheticGuest implements GuestMemory {
         /** Changes 1 to 8 random bytes of a page (each XORed with a non-zero byte). */
         private void fewBytes(long page) {
             long pos = page << pageShift;
-            ByteBuffer chunk = chunks[(int) (pos >>> Pages.CHUNK_SHIFT)];
-            int base = (int) (pos & CHUNK_MASK);
+            ByteBuffer chunk = Pages.chunk(chunks, pos);
+            int base = Pages.offset(pos);
             for (int n = 1 + random.nextInt(8); n > 0; n--) {
                 int i = base + random.nextInt(pageSize);
                 chunk.put(i, (byte) (chunk.get(i) ^ (1 + random.nextInt(255))));
@@ -442,8 +441,8 @@ public final class SyntheticGuest implements GuestMemory {
         /** Rewrites a whole page with random data. */
         private void fullPage(long page) {
             long pos = page << pageShift;
-            ByteBuffer chunk = chunks[(int) (pos >>> Pages.CHUNK_SHIFT)];
-            int base = (int) (pos & CHUNK_MASK);
+            ByteBuffer chunk = Pages.chunk(chunks, pos);
+            int base = Pages.offset(pos);
             for (int i = 0; i < pageSize; i += Long.BYTES) {
                 chunk.putLong(base + i, random.nextLong());
             }
