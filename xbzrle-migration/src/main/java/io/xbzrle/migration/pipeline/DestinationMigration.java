@@ -30,6 +30,8 @@ import java.util.function.LongSupplier;
  * it reaches here. Single-threaded.
  */
 public final class DestinationMigration {
+    /** Frames read and checked ahead by the stream's reading thread while pages are applied. */
+    private static final int FRAMES_AHEAD = 2;
 
     /** Chooses the codec and the image once the header is known. */
     public interface Setup {
@@ -76,10 +78,10 @@ public final class DestinationMigration {
         int pageSize = 0;
         SourceMigration.Names names = new SourceMigration.Names("?", "?", connection.endpoint().getScheme());
         MemoryImage image = null;
+        StreamReader reader = null;
         try {
-            StreamReader reader;
             try {
-                reader = StreamReader.open(connection.stream(), limits);
+                reader = StreamReader.open(connection.stream(), limits, FRAMES_AHEAD);
             } catch (StreamException e) {
                 // A header this destination cannot take (version, page size or size past its
                 // limits) is refused with the reason, as a codec it lacks, so the source can say why.
@@ -177,6 +179,9 @@ public final class DestinationMigration {
                 connection.close();
             } catch (IOException e) {
                 // The outcome is decided; a failing close changes nothing the result says.
+            }
+            if (reader != null) {
+                reader.close(); // after the connection: a read blocked on it has ended
             }
         }
         long total = Math.max(1, nanoClock.getAsLong() - start);

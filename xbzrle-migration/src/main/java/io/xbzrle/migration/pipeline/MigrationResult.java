@@ -40,7 +40,7 @@ public record MigrationResult(String status, long totalTimeMs, long downtimeMs, 
      * @param xbzrlePages of which found in the cache (sent as deltas, or not at all when unchanged)
      * @param bytes the bytes it put on the wire
      * @param timeMs its wall time
-     * @param cpuTimeMs the migration thread's CPU time in it
+     * @param cpuTimeMs the CPU time of the migration thread and of its stream writing thread in it
      */
     public record Round(long round, long pages, long xbzrlePages, long bytes, double timeMs, double cpuTimeMs) {
     }

@@ -44,6 +44,8 @@ import java.util.function.LongSupplier;
  */
 public final class SourceMigration {
     private static final int RECORD_OVERHEAD = 15; // type, region, index, length: what QEMU counts too
+    /** Frames queued for the stream's writing thread: enough to ride out a slow write, 768 KiB. */
+    private static final int FRAMES_IN_FLIGHT = 2;
 
     private final GuestMemory memory;
     private final PageCodec codec;
@@ -170,7 +172,7 @@ public final class SourceMigration {
             } catch (IllegalArgumentException e) {
                 throw new BadDestination(e);
             }
-            writer = StreamWriter.open(connection.stream(), header);
+            writer = StreamWriter.open(connection.stream(), header, FRAMES_IN_FLIGHT);
             writer.flush();
             Optional<ByteChannel> back = connection.returnPath();
             if (back.isPresent()) {
@@ -185,14 +187,15 @@ public final class SourceMigration {
             generation = 1;
             while (true) {
                 long roundStart = nanoClock.getAsLong();
-                long cpuStart = threads.getCurrentThreadCpuTime();
+                long cpuStart = threads.getCurrentThreadCpuTime() + writer.writingCpuNanos();
                 long hitsBefore = status.snapshot().xbzrlePages();
                 long bytesBefore = writer.bytesWritten();
                 long sent = sendDirtyPages();
                 writer.roundEnd(status.rounds() + 1, sent, writer.bytesWritten() - bytesBefore);
                 rounds.add(new MigrationResult.Round(status.rounds() + 1, sent,
                         status.snapshot().xbzrlePages() - hitsBefore, writer.bytesWritten() - bytesBefore,
-                        (nanoClock.getAsLong() - roundStart) / 1e6, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6));
+                        (nanoClock.getAsLong() - roundStart) / 1e6,
+                        (threads.getCurrentThreadCpuTime() + writer.writingCpuNanos() - cpuStart) / 1e6));
                 status.roundDone(writer.bytesWritten());
                 if (lastRound) {
                     // Switchover: the destination has every page. Verification comes after it.
@@ -417,6 +420,9 @@ public final class SourceMigration {
                         error = describe(e);
                     }
                 }
+            }
+            if (writer != null) {
+                writer.close(); // after the connection: a write stuck on it has failed by now
             }
             status.ended(statusName, writer == null ? 0 : writer.bytesWritten());
         }

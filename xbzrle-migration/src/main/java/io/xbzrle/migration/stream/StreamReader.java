@@ -37,18 +37,28 @@ import java.util.zip.CRC32C;
  * <p>Nothing is allocated per record (ABORT's reason aside): {@link #data()} and {@link #digest()}
  * are arrays the reader owns, valid until the next call to {@code next()}; a caller that keeps
  * them copies them. Not thread-safe: one thread reads. The caller owns the channel (the reader
- * never closes it and never reads past the frame holding COMPLETE or ABORT).
+ * never closes it). Opened without frames ahead, the reader never reads past the frame holding
+ * COMPLETE or ABORT.
+ *
+ * <p>Opened with frames ahead, a thread of the reader's own reads and checks the following frames
+ * while the caller handles the records of the current one (TLS decryption and the kernel's copy
+ * then overlap applying the pages). A fault is still reported when the caller reaches it, never
+ * sooner, with the same message and offset. That thread may read past the end of the stream;
+ * {@link #close()} stops it (a read blocked on the channel ends when the channel is closed).
  */
-public final class StreamReader {
+public final class StreamReader implements AutoCloseable {
     private final ReadableByteChannel channel;
     private final StreamHeader header;
     private final Regions regions;
     private final int pageSize;
     private final int capacity;
-    /** The payload (capacity) then its u32 CRC32C. */
-    private final ByteBuffer frame;
-    private final ByteBuffer lengthField = ByteBuffer.allocate(4);
-    private final CRC32C crc = new CRC32C();
+    /** The current frame: the payload (capacity) then its u32 CRC32C. */
+    private ByteBuffer frame;
+    private final FrameInput input;
+    /** Reads frames ahead on its own thread; null when they are read on the caller's. */
+    private final FrameReceiver receiver;
+    /** Whether {@link #frame} came from the receiver and goes back to it. */
+    private boolean holding;
     private final byte[] digest = new byte[DIGEST_LENGTH];
     private long bytesRead;
     private long frameStart;
@@ -66,14 +76,25 @@ public final class StreamReader {
     private long bytes;
     private String reason;
 
-    private StreamReader(ReadableByteChannel channel, StreamHeader header, long headerLength) {
+    private StreamReader(ReadableByteChannel channel, StreamHeader header, long headerLength, int framesAhead) {
         this.channel = channel;
         this.header = header;
         this.regions = new Regions(header.regions());
         this.pageSize = header.pageSize();
         this.capacity = header.frameCapacity();
-        this.frame = ByteBuffer.allocate(capacity + 4);
         this.bytesRead = headerLength;
+        this.input = new FrameInput(channel, capacity, headerLength);
+        if (framesAhead == 0) {
+            this.frame = ByteBuffer.allocate(capacity + 4);
+            this.receiver = null;
+        } else {
+            ByteBuffer[] buffers = new ByteBuffer[framesAhead + 1];
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.allocate(capacity + 4);
+            }
+            this.frame = buffers[0]; // read by nothing until the first frame arrives
+            this.receiver = new FrameReceiver(input, buffers, "xbzrle-stream-reader");
+        }
     }
 
     /**
@@ -84,12 +105,40 @@ public final class StreamReader {
      * @throws IOException if the channel fails
      */
     public static StreamReader open(ReadableByteChannel channel, Limits limits) throws IOException {
+        return open(channel, limits, 0);
+    }
+
+    /**
+     * Reads and checks the header.
+     *
+     * @param framesAhead 0 to read frames on the caller's thread; otherwise how many frames a
+     *     thread of the reader's own may read and check ahead of the one being read (each frame
+     *     buffer is {@link StreamHeader#frameCapacity()} bytes plus 4)
+     * @throws StreamException if the header is not a valid version 1 header within {@code limits}
+     * @throws IllegalArgumentException if the channel is non-blocking or {@code framesAhead} is negative
+     * @throws IOException if the channel fails
+     */
+    public static StreamReader open(ReadableByteChannel channel, Limits limits, int framesAhead) throws IOException {
         requireNonNull(channel, "channel is null");
         requireNonNull(limits, "limits is null");
+        if (framesAhead < 0) {
+            throw new IllegalArgumentException("framesAhead is negative: " + framesAhead);
+        }
         Io.requireBlocking(channel);
         HeaderParser p = new HeaderParser(channel);
         StreamHeader header = p.parse(limits);
-        return new StreamReader(channel, header, p.offset);
+        return new StreamReader(channel, header, p.offset, framesAhead);
+    }
+
+    /**
+     * Stops the thread reading ahead, if any; the records not yet read are dropped. Does not close
+     * the channel. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     /** Like {@link #open(ReadableByteChannel, Limits)} with {@link Limits#DEFAULT}. */
@@ -315,37 +364,23 @@ public final class StreamReader {
     }
 
     private void readFrame() throws IOException {
-        frameStart = bytesRead;
-        lengthField.clear();
-        int n = Io.readFully(channel, lengthField);
-        bytesRead += n;
-        if (n == 0) {
-            throw new StreamException(bytesRead, "stream ended before COMPLETE (truncated?)");
+        if (receiver == null) {
+            frameStart = bytesRead;
+            try {
+                payloadLength = input.read(frame);
+            } finally {
+                bytesRead = input.offset();
+            }
+        } else {
+            ByteBuffer done = holding ? frame : null;
+            holding = false;
+            FrameReceiver.Frame f = receiver.next(done);
+            frame = f.buffer();
+            holding = true;
+            payloadLength = f.size();
+            bytesRead = f.end();
+            frameStart = f.end() - 8 - f.size();
         }
-        if (n < 4) {
-            throw new StreamException(bytesRead, "stream ended inside a frame's length (truncated?)");
-        }
-        long len = Integer.toUnsignedLong(lengthField.getInt(0));
-        if (len == 0) {
-            throw new StreamException(frameStart, "empty frame (corrupt stream)");
-        }
-        if (len > capacity) {
-            throw new StreamException(frameStart, "frame length " + len + " exceeds the capacity " + capacity
-                    + " implied by the header (corrupt stream)");
-        }
-        int size = (int) len;
-        frame.clear().limit(size + 4);
-        n = Io.readFully(channel, frame);
-        bytesRead += n;
-        if (n < size + 4) {
-            throw new StreamException(bytesRead, "stream ended inside a frame (truncated?)");
-        }
-        crc.reset();
-        crc.update(frame.array(), 0, size);
-        if ((int) crc.getValue() != frame.getInt(size)) {
-            throw new StreamException(frameStart, "frame CRC32C mismatch (corrupt stream)");
-        }
-        payloadLength = size;
         pos = 0;
     }
 

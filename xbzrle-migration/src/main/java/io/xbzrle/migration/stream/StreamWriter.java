@@ -14,9 +14,14 @@ import java.util.zip.CRC32C;
  * CRC32C-checked frames (see the {@linkplain io.xbzrle.migration.stream package} for the format).
  *
  * <p>A frame goes to the channel when the next record would not fit in it, on {@link #flush()}, and
- * after {@link #roundEnd}, {@link #complete} and {@link #abort}. Records are copied into one
+ * after {@link #roundEnd}, {@link #complete} and {@link #abort}, which return once it is written. Records are copied into one
  * reusable frame buffer: nothing is allocated per record, and the caller's arrays may be reused as
  * soon as a method returns.
+ *
+ * <p>Opened with frames in flight, the writer hands each finished frame to a thread of its own that
+ * writes it while the caller fills the next one (TLS encryption and the kernel's copy then overlap
+ * the page work); {@link #flush()} waits until everything is written, and an I/O error of that
+ * thread is thrown, unchanged, by the next call that sends. {@link #close()} stops that thread.
  *
  * <p>Not thread-safe: one thread writes. The caller owns the channel (the writer never closes it).
  * Arguments out of the header's bounds (unknown region, index past the region, a delta longer than
@@ -24,7 +29,7 @@ import java.util.zip.CRC32C;
  * or any call after an I/O error, throws {@link IllegalStateException}; I/O errors of the channel
  * propagate unchanged.
  */
-public final class StreamWriter {
+public final class StreamWriter implements AutoCloseable {
     /** The longest ABORT reason on the wire, in UTF-8 bytes. */
     public static final int MAX_REASON_BYTES = 1000;
     /** The length of a COMPLETE record's digest (SHA-256). */
@@ -45,8 +50,10 @@ public final class StreamWriter {
     private final Regions regions;
     private final int pageSize;
     private final int capacity;
-    /** u32 length, payload (capacity), u32 CRC32C. */
-    private final ByteBuffer frame;
+    /** The frame being filled: u32 length, payload (capacity), u32 CRC32C. */
+    private ByteBuffer frame;
+    /** Writes frames on its own thread; null when they are written on the caller's. */
+    private FrameSender sender;
     private final CRC32C crc = new CRC32C();
     private long bytesWritten;
     private boolean ended;
@@ -63,13 +70,30 @@ public final class StreamWriter {
     }
 
     /**
-     * Writes the header to the channel and returns a writer for the records.
+     * Writes the header to the channel and returns a writer whose frames are written on the
+     * caller's thread.
      *
-     * @throws IllegalArgumentException if the header's version is not {@link StreamHeader#VERSION_1}
-     *     or the channel is non-blocking
-     * @throws IOException if the channel fails
+     * @see #open(WritableByteChannel, StreamHeader, int)
      */
     public static StreamWriter open(WritableByteChannel channel, StreamHeader header) throws IOException {
+        return open(channel, header, 0);
+    }
+
+    /**
+     * Writes the header to the channel and returns a writer for the records.
+     *
+     * @param framesInFlight 0 to write frames on the caller's thread; otherwise how many finished
+     *     frames may wait for a writing thread of the writer's own while the caller fills the next
+     *     (each frame buffer is {@link StreamHeader#frameCapacity()} bytes plus 8)
+     * @throws IllegalArgumentException if the header's version is not {@link StreamHeader#VERSION_1},
+     *     the channel is non-blocking or {@code framesInFlight} is negative
+     * @throws IOException if the channel fails
+     */
+    public static StreamWriter open(WritableByteChannel channel, StreamHeader header, int framesInFlight)
+            throws IOException {
+        if (framesInFlight < 0) {
+            throw new IllegalArgumentException("framesInFlight is negative: " + framesInFlight);
+        }
         requireNonNull(channel, "channel is null");
         requireNonNull(header, "header is null");
         Io.requireBlocking(channel);
@@ -79,6 +103,16 @@ public final class StreamWriter {
         }
         StreamWriter w = new StreamWriter(channel, header);
         w.writeHeader();
+        if (framesInFlight > 0) {
+            ByteBuffer[] buffers = new ByteBuffer[framesInFlight + 1];
+            buffers[0] = w.frame;
+            for (int i = 1; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.allocate(w.frame.capacity());
+            }
+            w.sender = new FrameSender(channel, buffers, "xbzrle-stream-writer");
+            w.frame = w.sender.first();
+            w.frame.clear().position(4);
+        }
         return w;
     }
 
@@ -87,9 +121,20 @@ public final class StreamWriter {
         return header;
     }
 
-    /** Bytes handed to the channel so far: header, frames and their framing. */
+    /**
+     * Bytes handed to the channel so far (with frames in flight: or queued for it): header, frames
+     * and their framing.
+     */
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /**
+     * CPU time, in nanoseconds, of the writer's own writing thread; 0 when frames are written on the
+     * caller's thread (whose CPU time then includes the writing).
+     */
+    public long writingCpuNanos() {
+        return sender == null ? 0 : sender.cpuNanos();
     }
 
     /**
@@ -154,7 +199,7 @@ public final class StreamWriter {
         reserve(COMPLETE_SIZE);
         frame.put((byte) RecordType.COMPLETE.code()).putLong(pageCount).put(sha256Digest);
         ended = true;
-        writeFrame();
+        flush();
     }
 
     /**
@@ -168,18 +213,39 @@ public final class StreamWriter {
         reserve(ABORT_FIXED + text.length);
         frame.put((byte) RecordType.ABORT.code()).putShort((short) text.length).put(text);
         ended = true;
-        writeFrame();
+        flush();
     }
 
-    /** Sends the records buffered so far (nothing if there are none). */
+    /** Sends the records buffered so far (nothing if there are none) and waits until they are written. */
     public void flush() throws IOException {
         checkUsable();
         writeFrame();
+        if (sender != null) {
+            boolean ok = false;
+            try {
+                sender.drain();
+                ok = true;
+            } finally {
+                failed |= !ok;
+            }
+        }
+    }
+
+    /**
+     * Stops the writing thread, if any, dropping frames not yet written (call {@link #flush()}
+     * first to keep them). Does not close the channel. Idempotent; the writer is unusable after.
+     */
+    @Override
+    public void close() {
+        if (sender != null) {
+            failed = true;
+            sender.close();
+        }
     }
 
     private void checkUsable() {
         if (failed) {
-            throw new IllegalStateException("the stream writer failed earlier; the stream is unusable");
+            throw new IllegalStateException("the stream writer failed earlier or is closed; the stream is unusable");
         }
     }
 
@@ -216,8 +282,20 @@ public final class StreamWriter {
         frame.putInt(0, len);
         frame.putInt((int) crc.getValue());
         frame.flip();
-        send(frame);
-        frame.clear();
+        if (sender == null) {
+            send(frame);
+            frame.clear();
+        } else {
+            int size = frame.remaining();
+            boolean ok = false;
+            try {
+                frame = sender.submit(frame);
+                ok = true;
+            } finally {
+                failed |= !ok;
+            }
+            bytesWritten += size;
+        }
         frame.position(4);
     }
 

@@ -31,10 +31,20 @@ final class StreamHostileInputTest {
         return sink.bytes();
     }
 
-    /** Reads a whole stream; returns the fault, failing the test on any exception but StreamException. */
+    /**
+     * Reads a whole stream, on the caller's thread and again with frames read ahead; returns the
+     * fault, failing the test on any exception but StreamException or if the two readings differ.
+     */
     private static StreamException readAll(byte[] stream, Limits limits) {
-        try {
-            StreamReader r = StreamReader.open(new Wire.Source(stream), limits);
+        StreamException inline = readAll(stream, limits, 0);
+        StreamException ahead = readAll(stream, limits, 2);
+        assertEquals(inline == null ? null : inline.getMessage(), ahead == null ? null : ahead.getMessage(),
+                "reading frames ahead reports the same fault");
+        return inline;
+    }
+
+    private static StreamException readAll(byte[] stream, Limits limits, int framesAhead) {
+        try (StreamReader r = StreamReader.open(new Wire.Source(stream), limits, framesAhead)) {
             while (true) {
                 RecordType t = r.next();
                 if (t == RecordType.RAW || t == RecordType.XBZRLE) {

@@ -142,22 +142,24 @@ final class StreamRoundTripTest {
     static Stream<Arguments> randomCases() {
         long fresh = new SplittableRandom().nextLong();
         return Stream.of(64, 4096, 64 << 10)
-                .flatMap(p -> LongStream.of(1, 42, fresh).mapToObj(s -> Arguments.of(p, s)));
+                .flatMap(p -> LongStream.of(1, 42, fresh).mapToObj(s -> Arguments.of(p, s, (int) (s & 3))));
     }
 
     /**
      * Random records of every type across many frames, random flushes, a channel that takes partial
-     * writes and returns short reads: everything comes back as written.
+     * writes and returns short reads, frames written on the caller's thread or on the writer's own:
+     * everything comes back as written.
      */
-    @ParameterizedTest(name = "page size {0}, seed {1}")
+    @ParameterizedTest(name = "page size {0}, seed {1}, frames in flight {2}")
     @MethodSource("randomCases")
-    void randomRecordsRoundTrip(int pageSize, long seed) throws IOException {
-        System.out.println("StreamRoundTripTest.randomRecordsRoundTrip pageSize=" + pageSize + " seed=" + seed);
-        String where = "page size " + pageSize + ", seed " + seed;
+    void randomRecordsRoundTrip(int pageSize, long seed, int framesInFlight) throws IOException {
+        System.out.println("StreamRoundTripTest.randomRecordsRoundTrip pageSize=" + pageSize + " seed=" + seed
+                + " framesInFlight=" + framesInFlight);
+        String where = "page size " + pageSize + ", seed " + seed + ", frames in flight " + framesInFlight;
         SplittableRandom rnd = new SplittableRandom(seed);
         StreamHeader h = Wire.header(pageSize);
         Wire.Sink sink = new Wire.Sink(rnd.split());
-        StreamWriter w = StreamWriter.open(sink, h);
+        StreamWriter w = StreamWriter.open(sink, h, framesInFlight);
         List<Rec> expected = new ArrayList<>();
         byte[] buf = new byte[pageSize + 100];
         long target = 3L * StreamHeader.frameCapacity(pageSize);
@@ -201,8 +203,9 @@ final class StreamRoundTripTest {
         }
         assertEquals(sink.size(), w.bytesWritten(), where);
         assertTrue(sink.size() > target, where);
+        w.close();
 
-        StreamReader r = StreamReader.open(new Wire.Source(sink.bytes(), rnd.split()), Limits.DEFAULT);
+        StreamReader r = StreamReader.open(new Wire.Source(sink.bytes(), rnd.split()), Limits.DEFAULT, framesInFlight);
         for (int i = 0; i < expected.size(); i++) {
             Rec e = expected.get(i);
             String at = where + ", record " + i;
@@ -235,6 +238,7 @@ final class StreamRoundTripTest {
             }
         }
         assertEquals(sink.size(), r.bytesRead(), where);
+        r.close();
     }
 
     @Test
