@@ -275,7 +275,17 @@ final class XbzrleCodec implements PageCodec {
      * overlapping the one before it, which is cheaper than a call to {@code System.arraycopy}.
      */
     private static void copy(byte[] src, int from, byte[] dst, int to, int length) {
-        if (length >= 8 && length <= 64) {
+        if (length >= 16 && length <= 32) {
+            // Four 8-byte moves, the last two overlapping the first two as needed: no loop.
+            long a = (long) LONGS.get(src, from);
+            long b = (long) LONGS.get(src, from + 8);
+            long c = (long) LONGS.get(src, from + length - 16);
+            long e = (long) LONGS.get(src, from + length - 8);
+            LONGS.set(dst, to, a);
+            LONGS.set(dst, to + 8, b);
+            LONGS.set(dst, to + length - 16, c);
+            LONGS.set(dst, to + length - 8, e);
+        } else if (length >= 8 && length <= 64) {
             int k = 0;
             for (; k < length - 8; k += 8) {
                 LONGS.set(dst, to + k, (long) LONGS.get(src, from + k));
@@ -318,6 +328,19 @@ final class XbzrleCodec implements PageCodec {
     // ---------------------------------------------------------------------------------------------
     // Decoder
 
+    /**
+     * {@code RUN_MASK[n & 31]} has the low {@code n} bytes set for {@code n} from 0 to 16 (all 8
+     * from 8 on) and none for {@code n} from -8 to -1: the masks of a run of {@code n} bytes in
+     * its first word, and with {@code n - 8}, in its second.
+     */
+    private static final long[] RUN_MASK = new long[32];
+
+    static {
+        for (int n = 1; n < 24; n++) {
+            RUN_MASK[n] = n >= 8 ? -1L : (1L << (n << 3)) - 1;
+        }
+    }
+
     @Override
     public int decode(byte[] delta, int deltaOffset, int deltaLength, byte[] page, int pageOffset)
             throws CorruptDeltaException {
@@ -326,11 +349,110 @@ final class XbzrleCodec implements PageCodec {
         Objects.checkFromIndexSize(pageOffset, size, page.length);
         int i = 0;
         int d = 0;
-        // The common case in one pass: both lengths of 1 or 2 bytes read with one 4-byte load, every
-        // check folded into one branch. Anything unusual (a longer length, any fault, the last
-        // bytes of the delta) leaves this loop at a pair boundary for the exact loop below, which
-        // applies QEMU's checks one by one and names the fault.
+        // The common case: a pair whose lengths take 1 or 2 bytes each, read with one 4-byte load,
+        // every check folded into one branch. A pair at i <= limit has its header and 16 bytes of
+        // data inside the delta array (bytes past deltaLength may be read, never used: every pair
+        // taken here ends inside the delta). Anything unusual (a longer length, any fault, the last
+        // bytes of the array) leaves at a pair boundary for decodeExact, which applies QEMU's
+        // checks one by one and names the fault.
         if (maxLengthBytes == 2) {
+            final int limit = Math.min(deltaLength - 3, delta.length - deltaOffset - 20);
+            outer:
+            while (i <= limit) {
+                int v = (int) INTS.get(delta, deltaOffset + i);
+                int zrun;
+                int nzrun;
+                int src;
+                if ((v & 0x8080) == 0) {
+                    zrun = v & 0x7f;
+                    nzrun = (v >>> 8) & 0x7f;
+                    src = i + 2;
+                } else {
+                    int zlong = (v >>> 7) & 1;
+                    zrun = (v & 0x7f) | ((v >>> 1) & 0x3f80 & -zlong);
+                    int w = v >>> (8 + (zlong << 3));
+                    int nlong = (w >>> 7) & 1;
+                    nzrun = (w & 0x7f) | ((w >>> 1) & 0x3f80 & -nlong);
+                    src = i + 2 + zlong + nlong;
+                    if (((v & 0x8080) == 0x8080) | ((w & 0x8080) == 0x8080)) {
+                        break; // a length of 3 or more bytes
+                    }
+                }
+                int at = d + zrun;
+                if ((zrun == 0 & i != 0) | nzrun == 0 | at + nzrun > size | src + nzrun > deltaLength) {
+                    break;
+                }
+                if (nzrun > 16 | at > size - 16) {
+                    copy(delta, deltaOffset + src, page, pageOffset + at, nzrun);
+                    d = at + nzrun;
+                    i = src + nzrun;
+                    continue;
+                }
+                long p0 = (long) LONGS.get(page, pageOffset + at);
+                long p1 = (long) LONGS.get(page, pageOffset + at + 8);
+                while (true) {
+                    // The run (src, nzrun, at) is short and checked, its 16-byte page window read
+                    // into p0/p1 but not yet written. The next pair and its window are read before
+                    // this run is written: page bytes from the next run's start on are never changed
+                    // by this run (it rewrites them with the same values), and a read after an
+                    // overlapping write would stall on a failed store-to-load forward.
+                    int i2 = src + nzrun;
+                    int d2 = at + nzrun;
+                    int zrun2 = 0;
+                    int nzrun2 = 0;
+                    int src2 = 0;
+                    boolean next = i2 <= limit;
+                    if (next) {
+                        v = (int) INTS.get(delta, deltaOffset + i2);
+                        if ((v & 0x8080) == 0) {
+                            zrun2 = v & 0x7f;
+                            nzrun2 = (v >>> 8) & 0x7f;
+                            src2 = i2 + 2;
+                        } else if ((v & 0x808080) == 0x80) {
+                            zrun2 = (v & 0x7f) | ((v >>> 1) & 0x3f80);
+                            nzrun2 = (v >>> 16) & 0x7f;
+                            src2 = i2 + 3;
+                        } else {
+                            int zlong = (v >>> 7) & 1;
+                            zrun2 = (v & 0x7f) | ((v >>> 1) & 0x3f80 & -zlong);
+                            int w = v >>> (8 + (zlong << 3));
+                            int nlong = (w >>> 7) & 1;
+                            nzrun2 = (w & 0x7f) | ((w >>> 1) & 0x3f80 & -nlong);
+                            src2 = i2 + 2 + zlong + nlong;
+                            if (((v & 0x8080) == 0x8080) | ((w & 0x8080) == 0x8080)) {
+                                nzrun2 = 0; // for the outer loop to handle
+                            }
+                        }
+                        next = !(zrun2 == 0 | ((nzrun2 - 1) & ~15) != 0 | d2 + zrun2 > size - 16
+                                | src2 + nzrun2 > deltaLength);
+                    }
+                    int at2 = d2 + zrun2;
+                    long q0 = 0;
+                    long q1 = 0;
+                    if (next) {
+                        q0 = (long) LONGS.get(page, pageOffset + at2);
+                        q1 = (long) LONGS.get(page, pageOffset + at2 + 8);
+                    }
+                    long m0 = RUN_MASK[nzrun & 31];
+                    long m1 = RUN_MASK[(nzrun - 8) & 31];
+                    int s = deltaOffset + src;
+                    int t = pageOffset + at;
+                    LONGS.set(page, t, (p0 & ~m0) | ((long) LONGS.get(delta, s) & m0));
+                    LONGS.set(page, t + 8, (p1 & ~m1) | ((long) LONGS.get(delta, s + 8) & m1));
+                    if (!next) {
+                        i = i2;
+                        d = d2;
+                        continue outer;
+                    }
+                    src = src2;
+                    nzrun = nzrun2;
+                    at = at2;
+                    p0 = q0;
+                    p1 = q1;
+                }
+            }
+            // The last bytes of a delta array without slack: pairs as above, one at a time, with no
+            // read past the delta's end.
             while (deltaLength - i >= 4) {
                 int v = (int) INTS.get(delta, deltaOffset + i);
                 int zlong = (v >>> 7) & 1;
@@ -340,9 +462,8 @@ final class XbzrleCodec implements PageCodec {
                 int nzrun = (w & 0x7f) | ((w >>> 1) & 0x3f80 & -nlong);
                 int src = i + 2 + zlong + nlong;
                 int at = d + zrun;
-                boolean unusual = ((v & 0x8080) == 0x8080) | ((w & 0x8080) == 0x8080 & nlong == 1)
-                        | (zrun == 0 & i != 0) | nzrun == 0 | at + nzrun > size | src + nzrun > deltaLength;
-                if (unusual) {
+                if (((v & 0x8080) == 0x8080) | ((w & 0x8080) == 0x8080) | (zrun == 0 & i != 0) | nzrun == 0
+                        | at + nzrun > size | src + nzrun > deltaLength) {
                     break;
                 }
                 copyIn(delta, deltaOffset + src, nzrun, page, pageOffset, at, size);
@@ -350,6 +471,19 @@ final class XbzrleCodec implements PageCodec {
                 i = src + nzrun;
             }
         }
+        return i < deltaLength ? decodeExact(delta, deltaOffset, deltaLength, page, pageOffset, i, d) : d;
+    }
+
+    /**
+     * The rest of a delta, from a pair boundary, with QEMU's checks one by one: the last bytes of
+     * the delta, longer lengths, and every fault, named with its offset. Kept apart from the
+     * common loop so that the exception messages do not weigh on its compiled code.
+     */
+    private int decodeExact(byte[] delta, int deltaOffset, int deltaLength, byte[] page, int pageOffset, int i0,
+                            int d0) throws CorruptDeltaException {
+        final int size = pageSize;
+        int i = i0;
+        int d = d0;
         while (i < deltaLength) {
             // zrun
             if (deltaLength - i < 2) {

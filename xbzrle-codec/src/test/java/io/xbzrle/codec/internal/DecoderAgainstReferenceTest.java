@@ -50,9 +50,19 @@ final class DecoderAgainstReferenceTest {
             System.arraycopy(old, 0, slab, 16, pageSize);
             System.arraycopy(old, 0, ref, 0, pageSize);
             int want = ReferenceXbzrle.decode(delta, n, ref, pageSize, small);
+            // Where the delta sits: at the start of a roomy array, or at any offset with 0 to 24
+            // bytes after it (the decoder's fast loop reads ahead only where the array has room).
+            byte[] in = delta;
+            int at = 0;
+            if (rnd.nextBoolean()) {
+                at = rnd.nextInt(8);
+                in = new byte[at + n + (rnd.nextBoolean() ? 0 : rnd.nextInt(25))];
+                Arrays.fill(in, (byte) rnd.nextInt(256));
+                System.arraycopy(delta, 0, in, at, n);
+            }
             int got;
             try {
-                got = codec.decode(delta, 0, n, slab, 16);
+                got = codec.decode(in, at, n, slab, 16);
             } catch (CorruptDeltaException e) {
                 got = -1;
             }

@@ -30,8 +30,8 @@ import java.util.function.LongSupplier;
  * it reaches here. Single-threaded.
  */
 public final class DestinationMigration {
-    /** Frames read and checked ahead by the stream's reading thread while pages are applied. */
-    private static final int FRAMES_AHEAD = 2;
+    /** Frames read and checked ahead by the stream's reading thread, when it has one. */
+    static final int FRAMES_AHEAD = 2;
 
     /** Chooses the codec and the image once the header is known. */
     public interface Setup {
@@ -52,12 +52,24 @@ public final class DestinationMigration {
     private final Setup setup;
     private final Limits limits;
     private final LongSupplier nanoClock;
+    private final int framesAhead;
 
+    /** A destination that reads the stream on the migration's thread. */
     public DestinationMigration(Connection connection, Setup setup, Limits limits, LongSupplier nanoClock) {
+        this(connection, setup, limits, nanoClock, false);
+    }
+
+    /**
+     * @param streamThread whether a thread of its own reads and checks the stream's frames ahead
+     *     while pages are applied ({@code xbzrle.migration.stream-threads})
+     */
+    public DestinationMigration(Connection connection, Setup setup, Limits limits, LongSupplier nanoClock,
+                                boolean streamThread) {
         this.connection = requireNonNull(connection, "connection is null");
         this.setup = requireNonNull(setup, "setup is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
+        this.framesAhead = streamThread ? FRAMES_AHEAD : 0;
     }
 
     /** Receives the migration to its end; never throws for a migration fault. */
@@ -81,7 +93,7 @@ public final class DestinationMigration {
         StreamReader reader = null;
         try {
             try {
-                reader = StreamReader.open(connection.stream(), limits, FRAMES_AHEAD);
+                reader = StreamReader.open(connection.stream(), limits, framesAhead);
             } catch (StreamException e) {
                 // A header this destination cannot take (version, page size or size past its
                 // limits) is refused with the reason, as a codec it lacks, so the source can say why.

@@ -19,10 +19,21 @@ import java.time.Duration;
  * @param throttleInitial the first throttle, percent
  * @param throttleIncrement added each time the guest still outruns the link, percent
  * @param throttleMax the most the guest is throttled, percent
+ * @param streamThreads whether the stream's frames are written (source) and read (destination)
+ *     on threads of their own, overlapping TLS and the kernel's copy with the page work
  */
 public record MigrationSettings(boolean xbzrle, long maxBandwidth, Duration downtimeLimit, Duration timeout,
                                 boolean autoConverge, int throttleInitial, int throttleIncrement,
-                                int throttleMax) {
+                                int throttleMax, boolean streamThreads) {
+    /** {@code stream-threads = auto} uses them from this many processors up. */
+    static final int STREAM_THREADS_MIN_PROCESSORS = 4;
+
+    /** As the canonical constructor, with frames written and read on the migration's thread. */
+    public MigrationSettings(boolean xbzrle, long maxBandwidth, Duration downtimeLimit, Duration timeout,
+                             boolean autoConverge, int throttleInitial, int throttleIncrement, int throttleMax) {
+        this(xbzrle, maxBandwidth, downtimeLimit, timeout, autoConverge, throttleInitial, throttleIncrement,
+                throttleMax, false);
+    }
 
     public MigrationSettings {
         requireNonNull(downtimeLimit, "downtimeLimit is null");
@@ -49,9 +60,28 @@ public record MigrationSettings(boolean xbzrle, long maxBandwidth, Duration down
             int increment = percent(config, p + "cpu-throttle-increment");
             int max = percent(config, p + "cpu-throttle-max");
             return new MigrationSettings(config.getBoolean(p + "xbzrle"), bw, downtime, timeout,
-                    config.getBoolean(p + "auto-converge"), initial, increment, max);
+                    config.getBoolean(p + "auto-converge"), initial, increment, max,
+                    streamThreads(config.getString(p + "stream-threads"), Runtime.getRuntime().availableProcessors()));
         } catch (ConfigException e) {
             throw new SettingsException(e.getMessage(), e);
+        }
+    }
+
+    /** {@code auto}, {@code on} or {@code off} (HOCON's other boolean spellings too). */
+    static boolean streamThreads(String value, int processors) {
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto":
+                return processors >= STREAM_THREADS_MIN_PROCESSORS;
+            case "on":
+            case "true":
+            case "yes":
+                return true;
+            case "off":
+            case "false":
+            case "no":
+                return false;
+            default:
+                throw new SettingsException("xbzrle.migration.stream-threads: must be auto, on or off, not '" + value + "'");
         }
     }
 

@@ -111,6 +111,6 @@ public final class Migrations {
                         connection.endpoint().getScheme());
             }
         };
-        return new DestinationMigration(connection, setup, Limits.DEFAULT, nanoClock);
+        return new DestinationMigration(connection, setup, Limits.DEFAULT, nanoClock, settings.streamThreads());
     }
 }

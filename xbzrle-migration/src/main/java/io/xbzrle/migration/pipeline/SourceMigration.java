@@ -44,8 +44,8 @@ import java.util.function.LongSupplier;
  */
 public final class SourceMigration {
     private static final int RECORD_OVERHEAD = 15; // type, region, index, length: what QEMU counts too
-    /** Frames queued for the stream's writing thread: enough to ride out a slow write, 768 KiB. */
-    private static final int FRAMES_IN_FLIGHT = 2;
+    /** Frames queued for the stream's writing thread, when it has one: enough to ride out a slow write. */
+    static final int FRAMES_IN_FLIGHT = 2;
 
     private final GuestMemory memory;
     private final PageCodec codec;
@@ -172,7 +172,7 @@ public final class SourceMigration {
             } catch (IllegalArgumentException e) {
                 throw new BadDestination(e);
             }
-            writer = StreamWriter.open(connection.stream(), header, FRAMES_IN_FLIGHT);
+            writer = StreamWriter.open(connection.stream(), header, settings.streamThreads() ? FRAMES_IN_FLIGHT : 0);
             writer.flush();
             Optional<ByteChannel> back = connection.returnPath();
             if (back.isPresent()) {

@@ -34,7 +34,9 @@ final class Loopback {
     }
 
     static MigrationSettings settings(boolean xbzrle, long maxBandwidth, Duration downtimeLimit, Duration timeout) {
-        return new MigrationSettings(xbzrle, maxBandwidth, downtimeLimit, timeout, false, 20, 10, 99);
+        // Stream threads on: the scripted failures below then also go through the writing and
+        // reading threads (MigrationEndToEndTest covers the default, which is off on 2 cores).
+        return new MigrationSettings(xbzrle, maxBandwidth, downtimeLimit, timeout, false, 20, 10, 99, true);
     }
 
     /** Both sides' results and the destination's image (left open to be inspected). */
@@ -114,7 +116,7 @@ final class Loopback {
                     settings, new SourceMigration.Names(codecName, "test", "mem"), clock);
             Future<MigrationResult> received = pool.submit(() -> {
                 Connection c = transport.accept();
-                return new DestinationMigration(c, setup, limits, System::nanoTime).run();
+                return new DestinationMigration(c, setup, limits, System::nanoTime, settings.streamThreads()).run();
             });
             MigrationResult sent = source.run();
             MigrationResult got = received.get(60, TimeUnit.SECONDS);

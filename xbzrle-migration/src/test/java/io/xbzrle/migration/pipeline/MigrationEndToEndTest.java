@@ -178,9 +178,10 @@ final class MigrationEndToEndTest {
     @Test
     void guiceBuildsThePipelineFromTheConfiguration() {
         Migrations m = migrations(Map.of("xbzrle.cache.policy", "lru", "xbzrle.migration.max-bandwidth", "32m",
-                "xbzrle.migration.downtime-limit", "150ms", "xbzrle.guest.workload", "hot-cold"));
+                "xbzrle.migration.downtime-limit", "150ms", "xbzrle.guest.workload", "hot-cold",
+                "xbzrle.migration.stream-threads", "on"));
         assertEquals(new MigrationSettings(true, 32L << 20, Duration.ofMillis(150), Duration.ofSeconds(20), false,
-                20, 10, 99), m.settings());
+                20, 10, 99, true), m.settings());
         assertEquals("lru", m.core().cachePolicy());
         assertEquals(4 << 20, m.core().cacheSize());
         assertEquals("hot-cold", m.guest().workload());
