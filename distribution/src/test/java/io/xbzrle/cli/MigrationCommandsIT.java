@@ -60,9 +60,13 @@ final class MigrationCommandsIT {
         ResultJson j = ResultJson.of(on.out()).assertVerified();
         assertTrue(j.cache("pages") > 0, "XBZRLE pages: " + j);
         assertTrue(j.cache("bytes") > 0 && j.cache("bytes") < j.cache("pages") * 4096 / 4, "small deltas: " + j);
-        assertTrue(j.cacheRate("encoding-rate") > 4, j.toString());
+        // QEMU's rates are those of the last period of over a second (MigrationStatusTest pins
+        // them down); which rounds that period holds here depends on timing.
+        double encoding = j.cacheRate("encoding-rate");
+        assertTrue(encoding == 0 || encoding > 4, "0 for a period without hits, else small deltas: " + j);
         double miss = j.cacheRate("cache-miss-rate");
-        assertTrue(miss > 0 && miss < 1, "both hits and misses: " + j);
+        assertTrue(miss >= 0 && miss <= 1, "misses per page sent: " + j);
+        assertTrue(j.cache("cache-miss") > 0, "the round that filled the cache missed: " + j);
 
         Launcher.Result off = Launcher.run("demo", "--ram", "16m", "--workload", "hot-cold", "--no-xbzrle",
                 "--timeout", "20s", "--json");

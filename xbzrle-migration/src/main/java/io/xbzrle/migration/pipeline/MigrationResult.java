@@ -56,7 +56,10 @@ public record MigrationResult(String status, long totalTimeMs, long downtimeMs, 
                       long dirtySyncCount, double mbps, double dirtyPagesRate) {
     }
 
-    /** XBZRLE cache counters, as QEMU's {@code xbzrle-cache} section. */
+    /**
+     * XBZRLE cache counters, as QEMU's {@code xbzrle-cache} section; the two rates are QEMU's period
+     * rates, of the last period (computed at a dirty sync over a second after the one before).
+     */
     public record Cache(long cacheSize, long bytes, long pages, long cacheMiss, double cacheMissRate,
                         double encodingRate, long overflow) {
     }

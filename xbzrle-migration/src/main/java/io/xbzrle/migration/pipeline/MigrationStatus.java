@@ -12,6 +12,7 @@ import io.xbzrle.api.cache.PageCache;
  */
 public final class MigrationStatus {
     private final long totalBytes;
+    private final int pageSize;
     private final PageCache cache;
 
     // Migration thread only.
@@ -30,6 +31,16 @@ public final class MigrationStatus {
     private long expectedDowntimeMs;
     private int throttle;
     private String state = "active";
+    // QEMU's period rates (migration_update_rates): computed at a sync more than a second after
+    // the last computation, over the pages sent since.
+    private long targetPages;
+    private long rateStart = -1;
+    private long prevTargetPages;
+    private long prevCacheMiss;
+    private long prevXbzrlePages;
+    private long prevXbzrleBytes;
+    private double cacheMissRate;
+    private double encodingRate;
 
     private volatile Snapshot published;
 
@@ -37,11 +48,12 @@ public final class MigrationStatus {
     public record Snapshot(String state, long rounds, long transferred, long totalBytes, long remainingBytes,
                            long duplicate, long normal, long normalBytes, long xbzrlePages, long xbzrleBytes,
                            long cacheMiss, long overflow, double dirtyPagesRate, long expectedDowntimeMs,
-                           int throttlePercent, long dirtySyncCount) {
+                           int throttlePercent, long dirtySyncCount, double cacheMissRate, double encodingRate) {
     }
 
-    MigrationStatus(long totalBytes, PageCache cache) {
+    MigrationStatus(long totalBytes, int pageSize, PageCache cache) {
         this.totalBytes = totalBytes;
+        this.pageSize = pageSize;
         this.cache = requireNonNull(cache, "cache is null");
         publish();
     }
@@ -67,7 +79,8 @@ public final class MigrationStatus {
 
     Snapshot snapshot() {
         return new Snapshot(state, rounds, transferred, totalBytes, remainingBytes, duplicate, normal, normalBytes,
-                xbzrlePages, xbzrleBytes, cacheMiss, overflow, dirtyPagesRate, expectedDowntimeMs, throttle, syncs);
+                xbzrlePages, xbzrleBytes, cacheMiss, overflow, dirtyPagesRate, expectedDowntimeMs, throttle, syncs,
+                cacheMissRate, encodingRate);
     }
 
     private void publish() {
@@ -80,11 +93,13 @@ public final class MigrationStatus {
 
     void zeroPage() {
         duplicate++;
+        targetPages++;
     }
 
     void normalPage(int bytes) {
         normal++;
         normalBytes += bytes;
+        targetPages++;
     }
 
     void cacheHit() {
@@ -95,8 +110,12 @@ public final class MigrationStatus {
         cacheMiss++;
     }
 
+    /** An encoded page's bytes on the wire, or 0 for an unchanged page (skipped: not a page sent). */
     void xbzrleBytes(long bytes) {
         xbzrleBytes += bytes;
+        if (bytes > 0) {
+            targetPages++;
+        }
     }
 
     void overflow(int pageSize) {
@@ -104,11 +123,36 @@ public final class MigrationStatus {
         xbzrleBytes += pageSize;
     }
 
-    /** After every dirty-log sync (QEMU's dirty-sync-count counts them). */
-    void synced(long dirtyBytes) {
+    /** After every dirty-log sync (QEMU's dirty-sync-count counts them), at {@code nowNanos}. */
+    void synced(long dirtyBytes, long nowNanos) {
         syncs++;
         remainingBytes = dirtyBytes;
+        if (rateStart < 0) {
+            rateStart = nowNanos; // the first sync starts the first period
+        } else if (nowNanos - rateStart > 1_000_000_000L) {
+            updateRates();
+            rateStart = nowNanos;
+        }
         publish();
+    }
+
+    /**
+     * QEMU's cache-miss-rate (misses per page sent) and encoding-rate (page bytes per byte sent of
+     * the pages found in the cache) over the period; a period that sent no page changes neither.
+     */
+    private void updateRates() {
+        long pages = targetPages - prevTargetPages;
+        prevTargetPages = targetPages;
+        if (pages == 0) {
+            return;
+        }
+        cacheMissRate = (double) (cacheMiss - prevCacheMiss) / pages;
+        long hits = xbzrlePages - prevXbzrlePages;
+        long bytes = xbzrleBytes - prevXbzrleBytes;
+        encodingRate = hits == 0 || bytes == 0 ? 0 : (double) hits * pageSize / bytes;
+        prevCacheMiss = cacheMiss;
+        prevXbzrlePages = xbzrlePages;
+        prevXbzrleBytes = xbzrleBytes;
     }
 
     void dirtyRate(double pagesPerSecond) {

@@ -75,7 +75,7 @@ public final class SourceMigration {
             throw new IllegalArgumentException("codec, cache and memory page sizes differ: " + codec.pageSize() + ", "
                     + cache.pageSize() + ", " + memory.pageSize());
         }
-        this.status = new MigrationStatus(memory.pageCount() * memory.pageSize(), cache);
+        this.status = new MigrationStatus(memory.pageCount() * memory.pageSize(), memory.pageSize(), cache);
     }
 
     /** Live counters, readable from any thread. */
@@ -183,7 +183,7 @@ public final class SourceMigration {
             }
             setupNanos = nanoClock.getAsLong() - start;
             memory.syncDirtyLog(dirty); // the first sync: every page
-            status.synced(dirty.cardinality() * pageSize);
+            status.synced(dirty.cardinality() * pageSize, nanoClock.getAsLong());
             generation = 1;
             while (true) {
                 long roundStart = nanoClock.getAsLong();
@@ -209,7 +209,7 @@ public final class SourceMigration {
                 memory.syncDirtyLog(dirty);
                 generation++;
                 long dirtyPages = dirty.cardinality();
-                status.synced(dirtyPages * pageSize);
+                status.synced(dirtyPages * pageSize, nanoClock.getAsLong());
                 status.dirtyRate(dirtyPages * 1e9 / roundNanos);
                 double bytesPerPage = sent == 0 ? pageSize : (double) roundBytes / sent;
                 double bandwidth = roundBytes * 1e9 / roundNanos; // bytes per second
@@ -228,7 +228,7 @@ public final class SourceMigration {
                         dirty.set(i);
                     }
                     generation++;
-                    status.synced(dirty.cardinality() * pageSize);
+                    status.synced(dirty.cardinality() * pageSize, nanoClock.getAsLong());
                     lastRound = true;
                 } else {
                     checkTimeout();
@@ -436,10 +436,8 @@ public final class SourceMigration {
                     pages * pageSize, s.duplicate(), s.normal(), s.normalBytes(), generation,
                     transferred * 8e3 / Math.max(1, (switchoverAt < 0 ? end : switchoverAt) - start),
                     s.dirtyPagesRate()); // mbps: while sending pages, not while hashing them
-            long considered = s.xbzrlePages() + s.cacheMiss();
             MigrationResult.Cache c = new MigrationResult.Cache(cache.capacityBytes(), s.xbzrleBytes(),
-                    s.xbzrlePages(), s.cacheMiss(), considered == 0 ? 0 : (double) s.cacheMiss() / considered,
-                    s.xbzrleBytes() == 0 ? 0 : (double) s.xbzrlePages() * pageSize / s.xbzrleBytes(), s.overflow());
+                    s.xbzrlePages(), s.cacheMiss(), s.cacheMissRate(), s.encodingRate(), s.overflow());
             long downtime = pausedAt < 0 ? 0 : ((switchoverAt < 0 ? end : switchoverAt) - pausedAt) / 1_000_000;
             return new MigrationResult(statusName, total / 1_000_000, downtime, setupNanos / 1_000_000, ram, c,
                     "completed".equals(statusName) ? match : (match == null ? null : match), digest, error,
