@@ -120,6 +120,7 @@ final class XbzrleCodec implements PageCodec {
         boolean bounded = false;
         int d = outOffset;
         int zrunStart = 0;
+        int runs = 0;
         // Runs are read off a 64-bit mask per 64-byte block (bit k: byte k differs), so the
         // boundaries of short runs cost a count of trailing zeros, not a branchy byte search.
         int base = i & ~63;
@@ -127,15 +128,20 @@ final class XbzrleCodec implements PageCodec {
         while (true) {
             // Byte i differs: the nzrun goes on to the first equal byte.
             long equal = ~mask & (-1L << (i - base));
-            while (equal == 0) {
-                base += 64;
-                if (base == size) {
-                    break;
+            int j;
+            if (equal != 0) {
+                j = base + Long.numberOfTrailingZeros(equal);
+            } else if (base + 64 == size) {
+                j = size;
+            } else {
+                // A run past the block's end: on word by word with the has-zero-byte test, then
+                // the mask of the block where it ends.
+                j = differentUntil(old, oldOffset, current, currentOffset, base + 64);
+                if (j < size) {
+                    base = j & ~63;
+                    mask = differences(old, oldOffset, current, currentOffset, base);
                 }
-                mask = differences(old, oldOffset, current, currentOffset, base);
-                equal = ~mask;
             }
-            int j = base == size ? size : base + Long.numberOfTrailingZeros(equal);
             int zrun = i - zrunStart;
             int nzrun = j - i;
             if (ulebSize(zrun) + ulebSize(nzrun) + nzrun > end - d) {
@@ -161,6 +167,7 @@ final class XbzrleCodec implements PageCodec {
                 d = writeUleb(out, d, nzrun);
             }
             d = copyRun(current, currentOffset + i, nzrun, out, d, end);
+            runs++;
             if (j == size) {
                 return d - outOffset;
             }
@@ -182,11 +189,117 @@ final class XbzrleCodec implements PageCodec {
             // A page that encodes at this rate would not fit: try to prove it now, once.
             if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
                 bounded = true;
-                if (provesOverflow(old, oldOffset, current, currentOffset, i, end - d)) {
+                if (runs * 64 > i ? provesOverflow(old, oldOffset, current, currentOffset, i, end - d)
+                        : provesOverflowWords(old, oldOffset, current, currentOffset, i, end - d)) {
                     return OVERFLOW;
                 }
             }
         }
+    }
+
+    private static final long LOWS1 = 0x0101010101010101L;
+
+    /** The first index from {@code p} (a differing byte) where the pages are equal, or the page size. */
+    private int differentUntil(byte[] old, int oo, byte[] cur, int co, int p) {
+        final int size = pageSize;
+        if (p <= size - 8) {
+            long x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+            long z = (x - LOWS1) & ~x & HIGHS;
+            if (z != 0) {
+                return p + (Long.numberOfTrailingZeros(z) >>> 3);
+            }
+            p += 8;
+            while (p <= size - 32) {
+                long x0 = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+                long x1 = (long) LONGS.get(old, oo + p + 8) ^ (long) LONGS.get(cur, co + p + 8);
+                long x2 = (long) LONGS.get(old, oo + p + 16) ^ (long) LONGS.get(cur, co + p + 16);
+                long x3 = (long) LONGS.get(old, oo + p + 24) ^ (long) LONGS.get(cur, co + p + 24);
+                long z0 = (x0 - LOWS1) & ~x0;
+                long z1 = (x1 - LOWS1) & ~x1;
+                long z2 = (x2 - LOWS1) & ~x2;
+                long z3 = (x3 - LOWS1) & ~x3;
+                if (((z0 | z1 | z2 | z3) & HIGHS) != 0) {
+                    z0 &= HIGHS;
+                    if (z0 != 0) {
+                        return p + (Long.numberOfTrailingZeros(z0) >>> 3);
+                    }
+                    z1 &= HIGHS;
+                    if (z1 != 0) {
+                        return p + 8 + (Long.numberOfTrailingZeros(z1) >>> 3);
+                    }
+                    z2 &= HIGHS;
+                    if (z2 != 0) {
+                        return p + 16 + (Long.numberOfTrailingZeros(z2) >>> 3);
+                    }
+                    return p + 24 + (Long.numberOfTrailingZeros(z3 & HIGHS) >>> 3);
+                }
+                p += 32;
+            }
+            while (p <= size - 8) {
+                x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+                z = (x - LOWS1) & ~x & HIGHS;
+                if (z != 0) {
+                    return p + (Long.numberOfTrailingZeros(z) >>> 3);
+                }
+                p += 8;
+            }
+            if (p == size) {
+                return size;
+            }
+        }
+        // Fewer than 8 bytes left: the page's last word, the bytes before p (known to differ)
+        // forced non-zero.
+        long x = (long) LONGS.get(old, oo + size - 8) ^ (long) LONGS.get(cur, co + size - 8);
+        x |= (1L << ((p - (size - 8)) << 3)) - 1;
+        long z = (x - LOWS1) & ~x & HIGHS;
+        return z != 0 ? size - 8 + (Long.numberOfTrailingZeros(z) >>> 3) : size;
+    }
+
+    /**
+     * Whether the rest of the encoding from byte {@code from} (which differs) cannot fit in
+     * {@code room} bytes: it takes at least one byte per differing byte and two per nzrun, and an
+     * unchanged tail needs 2 spare bytes more. Words with no equal byte (the common case on a
+     * page dense enough to get here) take the has-zero-byte test only.
+     */
+    private boolean provesOverflowWords(byte[] old, int oo, byte[] cur, int co, int from, int room) {
+        final int size = pageSize;
+        // equal: equal bytes from 'from' on; starts: nzruns from 'from' on.
+        int equal = 0;
+        int starts = 1;
+        // Bit 7 of prevEqual's low byte: whether the byte before p is equal.
+        long prevEqual = 0;
+        int p = from;
+        // Align to the page's last word when fewer than 8 bytes follow: bytes before 'from' count
+        // as differing and not starting a run.
+        while (p <= size - 8) {
+            long x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+            if (((x - LOWS1) & ~x & HIGHS) == 0) {
+                // All 8 bytes differ: a run starts at p if the byte before was equal.
+                starts += (int) (prevEqual >>> 7);
+                prevEqual = 0;
+            } else {
+                // Exact: bit 7 of each byte set where the byte is equal.
+                long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
+                long ne = eq ^ HIGHS;
+                equal += Long.bitCount(eq);
+                starts += Long.bitCount(ne & ((eq << 8) | prevEqual));
+                prevEqual = eq >>> 56;
+            }
+            p += 8;
+        }
+        if (p < size) {
+            long x = (long) LONGS.get(old, oo + size - 8) ^ (long) LONGS.get(cur, co + size - 8);
+            int known = (p - (size - 8)) << 3;
+            long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7) & (-1L << known);
+            long ne = (eq ^ HIGHS) & (-1L << known);
+            equal += Long.bitCount(eq);
+            starts += Long.bitCount(ne & ((eq << 8) | (prevEqual << known)));
+        }
+        long lowerBound = (long) (size - from - equal) + 2L * starts;
+        if (old[oo + size - 1] == cur[co + size - 1]) {
+            lowerBound += 2;
+        }
+        return lowerBound > room;
     }
 
     /** The difference mask of the 64 bytes at {@code base}: bit k is set if byte k differs. */
