@@ -68,6 +68,7 @@ public final class TransportThroughput {
             tlsSettings.put("tls.key-store-password", PASSWORD);
             tlsSettings.put("tls.trust-store", dir.resolve("trust.p12").toString());
             tlsSettings.put("tls.trust-store-password", PASSWORD);
+            tlsSettings.put("tls.warm-up", 0); // its first round would share the cores with the warm-up
             Transport tls = tcp(tlsSettings);
             ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "bench-writer");

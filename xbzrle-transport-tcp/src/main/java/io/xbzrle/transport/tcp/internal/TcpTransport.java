@@ -39,20 +39,29 @@ final class TcpTransport implements Transport {
 
     private final TcpSettings settings;
     private final Optional<Tls> tls;
+    /** Run at the first connect or listen, while the migration sets up. */
+    private final Optional<TlsWarmUp> warmUp;
 
     TcpTransport(TcpSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
         this.tls = settings.tls().enabled() ? Optional.of(Tls.create(settings.tls())) : Optional.empty();
+        this.warmUp = tls.map(t -> new TlsWarmUp(t, settings.tls().warmUpBytes()));
     }
 
     TcpSettings settings() {
         return settings;
     }
 
+    /** The TLS warm-up, when TLS is on (for tests). */
+    Optional<TlsWarmUp> warmUp() {
+        return warmUp;
+    }
+
     @Override
     public Connection connect(URI uri) throws TransportException {
         TcpAddress address = TcpAddress.parse(uri, false);
         URI endpoint = address.uri();
+        warmUp.ifPresent(TlsWarmUp::startOnce);
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         InetAddress[] candidates;
         try {
@@ -135,6 +144,7 @@ final class TcpTransport implements Transport {
     public Listener listen(URI uri) throws TransportException {
         TcpAddress address = TcpAddress.parse(uri, true);
         URI endpoint = address.uri();
+        warmUp.ifPresent(TlsWarmUp::startOnce);
         InetAddress bindAddress;
         try {
             bindAddress = InetAddress.getByName(address.host());

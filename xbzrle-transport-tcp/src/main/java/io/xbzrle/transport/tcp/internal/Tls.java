@@ -111,6 +111,20 @@ final class Tls {
         return s;
     }
 
+    /**
+     * Wraps a socket connected to this process (the warm-up) as the client: as {@link #client}, but
+     * without checking the host name, which this side's own certificate need not have.
+     */
+    SSLSocket loopbackClient(Socket raw, int port) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw,
+                raw.getInetAddress().getHostAddress(), port, true);
+        s.setUseClientMode(true);
+        SSLParameters p = s.getSSLParameters();
+        p.setProtocols(new String[] {TlsSettings.PROTOCOL});
+        s.setSSLParameters(p);
+        return s;
+    }
+
     /** Wraps an accepted socket as the server (the destination), requiring a client certificate. */
     SSLSocket server(Socket raw) throws IOException {
         SSLSocket s = (SSLSocket) context.getSocketFactory()

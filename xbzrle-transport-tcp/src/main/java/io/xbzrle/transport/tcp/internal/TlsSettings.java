@@ -17,6 +17,7 @@ import java.util.Set;
  * @param trustStorePassword its password
  * @param trustStoreType PKCS12 or JKS
  * @param verifyHostname whether the source checks the destination's certificate names its host
+ * @param warmUpBytes how many bytes the warm-up sends through a loopback TLS connection, 0 for none
  */
 record TlsSettings(
         boolean enabled,
@@ -26,7 +27,8 @@ record TlsSettings(
         Optional<Path> trustStore,
         String trustStorePassword,
         String trustStoreType,
-        boolean verifyHostname) {
+        boolean verifyHostname,
+        long warmUpBytes) {
 
     /**
      * Only TLS 1.3: {@code finish()} half-closes the connection (close_notify, then the return path
@@ -45,7 +47,7 @@ record TlsSettings(
 
     static TlsSettings from(Settings s) {
         s.rejectUnknownKeys(Set.of("enabled", "key-store", "key-store-password", "key-store-type",
-                "trust-store", "trust-store-password", "trust-store-type", "verify-hostname"));
+                "trust-store", "trust-store-password", "trust-store-type", "verify-hostname", "warm-up"));
         boolean enabled = s.bool("enabled", false);
         Optional<Path> keyStore = path(s, "key-store");
         Optional<Path> trustStore = path(s, "trust-store");
@@ -60,7 +62,7 @@ record TlsSettings(
         return new TlsSettings(enabled,
                 keyStore, s.string("key-store-password", ""), storeType(s, "key-store-type"),
                 trustStore, s.string("trust-store-password", ""), storeType(s, "trust-store-type"),
-                s.bool("verify-hostname", true));
+                s.bool("verify-hostname", true), s.intBytes("warm-up", 256 << 20));
     }
 
     private static Optional<Path> path(Settings s, String key) {

@@ -22,7 +22,8 @@ final class TcpSettingsTest {
         TcpSettings defaults = TcpSettings.from(ConfigFactory.empty());
         assertEquals(defaults, TcpSettings.from(ConfigFactory.defaultReference().getConfig("xbzrle.transport.tcp")));
         assertEquals(new TcpSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO, 0, 0,
-                new TlsSettings(false, Optional.empty(), "", "PKCS12", Optional.empty(), "", "PKCS12", true)),
+                new TlsSettings(false, Optional.empty(), "", "PKCS12", Optional.empty(), "", "PKCS12", true,
+                        256 << 20)),
                 defaults);
     }
 
@@ -33,12 +34,12 @@ final class TcpSettingsTest {
                 send-buffer = 1m, receive-buffer = 256k
                 tls { enabled = false, key-store = /k.p12, key-store-password = a, key-store-type = jks
                       trust-store = /t.p12, trust-store-password = b, trust-store-type = PKCS12
-                      verify-hostname = false }
+                      verify-hostname = false, warm-up = 16m }
                 """));
         assertEquals(new TcpSettings(Duration.ofSeconds(2), Duration.ofMillis(750), Duration.ofMinutes(1),
                 1 << 20, 256 << 10,
                 new TlsSettings(false, Optional.of(Path.of("/k.p12")), "a", "JKS", Optional.of(Path.of("/t.p12")),
-                        "b", "PKCS12", false)), s);
+                        "b", "PKCS12", false, 16 << 20)), s);
         assertFalse(s.tls().toString().contains("a,"), s.tls().toString());
     }
 

@@ -55,7 +55,22 @@ final class TlsTest {
         settings.put("tls.key-store-password", TestCertificates.PASSWORD);
         settings.put("tls.trust-store", certificates.trust.toString());
         settings.put("tls.trust-store-password", TestCertificates.PASSWORD);
+        settings.putIfAbsent("tls.warm-up", 0); // the tests measure nothing; warmUpSendsItsBytes runs it
         return Transports.tcp(settings);
+    }
+
+    @Test
+    void warmUpSendsItsBytesThroughALoopbackConnectionOnceAtTheFirstListen() throws Exception {
+        TcpTransport transport = tls(certificates.node, Map.of("tls.warm-up", "8m"));
+        TlsWarmUp warmUp = transport.warmUp().orElseThrow();
+        assertEquals(0, warmUp.await(1, TimeUnit.MILLISECONDS), "not before the first connect or listen");
+        try (Listener listener = transport.listen(URI.create("tcp://127.0.0.1:0"))) {
+            assertEquals(8L << 20, warmUp.await(30, TimeUnit.SECONDS), "all of it, with this side's own stores");
+        }
+        TcpTransport off = tls(certificates.node, Map.of());
+        try (Listener listener = off.listen(URI.create("tcp://127.0.0.1:0"))) {
+            assertEquals(0, off.warmUp().orElseThrow().await(100, TimeUnit.MILLISECONDS), "warm-up = 0: none");
+        }
     }
 
     @Test
