@@ -134,12 +134,21 @@ final class XbzrleCodec implements PageCodec {
             } else if (base + 64 == size) {
                 j = size;
             } else {
-                // A run past the block's end: on word by word with the has-zero-byte test, then
-                // the mask of the block where it ends.
-                j = differentUntil(old, oldOffset, current, currentOffset, base + 64);
-                if (j < size) {
-                    base = j & ~63;
-                    mask = differences(old, oldOffset, current, currentOffset, base);
+                // A run past the block's end: the next block's mask, which ends most runs; a run
+                // past that one too goes on word by word with the has-zero-byte test, then the
+                // mask of the block where it ends.
+                base += 64;
+                mask = differences(old, oldOffset, current, currentOffset, base);
+                if (~mask != 0) {
+                    j = base + Long.numberOfTrailingZeros(~mask);
+                } else if (base + 64 == size) {
+                    j = size;
+                } else {
+                    j = differentUntil(old, oldOffset, current, currentOffset, base + 64);
+                    if (j < size) {
+                        base = j & ~63;
+                        mask = differences(old, oldOffset, current, currentOffset, base);
+                    }
                 }
             }
             int zrun = i - zrunStart;
