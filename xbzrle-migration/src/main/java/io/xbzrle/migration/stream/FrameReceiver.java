@@ -1,7 +1,6 @@
 package io.xbzrle.migration.stream;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
@@ -73,10 +72,7 @@ final class FrameReceiver implements AutoCloseable {
                 try {
                     changed.await();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    InterruptedIOException x = new InterruptedIOException("interrupted while waiting for the stream");
-                    x.initCause(e);
-                    throw x;
+                    throw Io.interrupted("the stream", e);
                 }
             }
             Frame f = ready.removeFirst();

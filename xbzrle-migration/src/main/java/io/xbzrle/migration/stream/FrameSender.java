@@ -139,10 +139,7 @@ final class FrameSender implements AutoCloseable {
         try {
             changed.await();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException x = new InterruptedIOException("interrupted while waiting for the stream to be written");
-            x.initCause(e);
-            throw x;
+            throw Io.interrupted("the stream to be written", e);
         }
     }
 

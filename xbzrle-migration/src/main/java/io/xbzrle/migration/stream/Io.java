@@ -1,6 +1,7 @@
 package io.xbzrle.migration.stream;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
@@ -15,6 +16,17 @@ final class Io {
         if (channel instanceof SelectableChannel && !((SelectableChannel) channel).isBlocking()) {
             throw new IllegalArgumentException("the channel is in non-blocking mode; the migration stream needs a blocking channel");
         }
+    }
+
+    /**
+     * The exception for a thread interrupted while it waits for the stream's other thread; the
+     * interrupt is kept set.
+     */
+    static InterruptedIOException interrupted(String what, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException x = new InterruptedIOException("interrupted while waiting for " + what);
+        x.initCause(e);
+        return x;
     }
 
     /**

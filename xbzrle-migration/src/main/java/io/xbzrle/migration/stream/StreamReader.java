@@ -47,7 +47,6 @@ import java.util.zip.CRC32C;
  * {@link #close()} stops it (a read blocked on the channel ends when the channel is closed).
  */
 public final class StreamReader implements AutoCloseable {
-    private final ReadableByteChannel channel;
     private final StreamHeader header;
     private final Regions regions;
     private final int pageSize;
@@ -77,7 +76,6 @@ public final class StreamReader implements AutoCloseable {
     private String reason;
 
     private StreamReader(ReadableByteChannel channel, StreamHeader header, long headerLength, int framesAhead) {
-        this.channel = channel;
         this.header = header;
         this.regions = new Regions(header.regions());
         this.pageSize = header.pageSize();

@@ -100,15 +100,7 @@ final class Tls {
 
     /** Wraps a connected socket as the client (the source); the handshake is not started. */
     SSLSocket client(Socket raw, String host, int port) throws IOException {
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
-        s.setUseClientMode(true);
-        SSLParameters p = s.getSSLParameters();
-        p.setProtocols(new String[] {TlsSettings.PROTOCOL});
-        if (settings.verifyHostname()) {
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        s.setSSLParameters(p);
-        return s;
+        return client(raw, host, port, settings.verifyHostname());
     }
 
     /**
@@ -116,11 +108,17 @@ final class Tls {
      * without checking the host name, which this side's own certificate need not have.
      */
     SSLSocket loopbackClient(Socket raw, int port) throws IOException {
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw,
-                raw.getInetAddress().getHostAddress(), port, true);
+        return client(raw, raw.getInetAddress().getHostAddress(), port, false);
+    }
+
+    private SSLSocket client(Socket raw, String host, int port, boolean verifyHostname) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true);
         s.setUseClientMode(true);
         SSLParameters p = s.getSSLParameters();
         p.setProtocols(new String[] {TlsSettings.PROTOCOL});
+        if (verifyHostname) {
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+        }
         s.setSSLParameters(p);
         return s;
     }
