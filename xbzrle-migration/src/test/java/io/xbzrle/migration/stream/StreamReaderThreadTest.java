@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -34,11 +33,21 @@ final class StreamReaderThreadTest {
     void aRecordsDataStaysPutUntilTheNextCallWhileLaterFramesArrive() throws Exception {
         int pageSize = 64 << 10;
         int count = 40; // 3 per frame: 14 frames through 3 buffers
-        StreamReader r = StreamReader.open(new Wire.Source(pages(pageSize, count)), Limits.DEFAULT, 2);
+        byte[] stream = pages(pageSize, count);
+        Wire.CutSource source = new Wire.CutSource(stream, stream.length, null);
+        StreamReader r = StreamReader.open(source, Limits.DEFAULT, 2);
+        long frameBytes = 8 + 3 * (pageSize + (long) StreamWriter.RAW_FIXED);
         byte[] expected = new byte[pageSize];
         for (int i = 0; i < count; i++) {
             assertEquals(RecordType.RAW, r.next());
-            Thread.sleep(i % 3 == 0 ? 20 : 0); // let the reading thread fill every free buffer
+            // The reading thread fills both free buffers (or reaches the end) before the data is
+            // checked: then a buffer handed back too early would have been overwritten.
+            long ahead = Math.min(stream.length, r.bytesRead() + 2 * frameBytes);
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (source.position.get() < ahead && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+            assertTrue(source.position.get() >= ahead, "the reading thread reads two frames ahead");
             Arrays.fill(expected, (byte) i);
             assertArrayEquals(expected, Arrays.copyOfRange(r.data(), r.dataOffset(), r.dataOffset() + pageSize),
                     "page " + i);
@@ -52,29 +61,7 @@ final class StreamReaderThreadTest {
         byte[] stream = pages(4096, 200);
         IOException reset = new IOException("connection reset by the peer");
         int cut = stream.length / 2;
-        ReadableByteChannel failing = new ReadableByteChannel() {
-            private int pos;
-
-            @Override
-            public int read(ByteBuffer dst) throws IOException {
-                if (pos == cut) {
-                    throw reset;
-                }
-                int n = Math.min(dst.remaining(), cut - pos);
-                dst.put(stream, pos, n);
-                pos += n;
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Wire.CutSource failing = new Wire.CutSource(stream, cut, reset);
         try (StreamReader r = StreamReader.open(failing, Limits.DEFAULT, 2)) {
             int records = 0;
             IOException thrown = null;
@@ -99,37 +86,14 @@ final class StreamReaderThreadTest {
     void closeReturnsWhileTheReadingThreadWaitsOnASilentChannel() throws Exception {
         byte[] stream = pages(4096, 1);
         int header = (int) StreamReader.open(new Wire.Source(stream), Limits.DEFAULT).bytesRead();
-        byte[] headerOnly = Arrays.copyOf(stream, header);
-        ReadableByteChannel silent = new ReadableByteChannel() {
-            private int pos;
-
-            @Override
-            public int read(ByteBuffer dst) throws IOException {
-                if (pos == headerOnly.length) {
-                    try {
-                        Thread.sleep(Long.MAX_VALUE); // a peer that sends nothing more
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                }
-                int n = Math.min(dst.remaining(), headerOnly.length - pos);
-                dst.put(headerOnly, pos, n);
-                pos += n;
-                return n;
-            }
-
-            @Override
-            public boolean isOpen() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Wire.CutSource silent = new Wire.CutSource(stream, header, null); // then a peer that sends nothing
         StreamReader r = StreamReader.open(silent, Limits.DEFAULT, 2);
-        assertTimeoutPreemptively(LIMIT, r::close);
-        assertThrows(IllegalStateException.class, r::next, "closed");
+        try {
+            assertTimeoutPreemptively(LIMIT, r::close);
+            assertThrows(IllegalStateException.class, r::next, "closed");
+        } finally {
+            silent.release();
+        }
     }
 
     @Test

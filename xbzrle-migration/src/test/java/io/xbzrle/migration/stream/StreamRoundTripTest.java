@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -269,7 +268,7 @@ final class StreamRoundTripTest {
 
     @Test
     void writerAfterAFailedFrameRefusesMore() throws IOException {
-        FailingAfterHeader ch = new FailingAfterHeader();
+        Wire.FailsAfterHeader ch = new Wire.FailsAfterHeader(new IOException("disk full"));
         StreamWriter w = StreamWriter.open(ch, Wire.header(4096));
         w.zero(0, 0);
         IOException e = assertThrows(IOException.class, w::flush);
@@ -307,31 +306,6 @@ final class StreamRoundTripTest {
     private static void fill(SplittableRandom rnd, byte[] b, int off, int len) {
         for (int i = off; i < off + len; i++) {
             b[i] = (byte) rnd.nextInt(256);
-        }
-    }
-
-    /** Takes the header, then fails. */
-    private static final class FailingAfterHeader implements WritableByteChannel {
-        private boolean headerDone;
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (headerDone) {
-                throw new IOException("disk full");
-            }
-            headerDone = true;
-            int n = src.remaining();
-            src.position(src.limit());
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +24,7 @@ final class StreamWriterThreadTest {
 
     @Test
     void theCallerWaitsOnceEveryFrameBufferIsQueued() throws Exception {
-        Gate gate = new Gate();
+        Wire.Gate gate = new Wire.Gate();
         StreamWriter w = StreamWriter.open(gate, Wire.header(PAGE), 2);
         gate.closeGate(); // the header went through; the first frame will block in write
         AtomicInteger records = new AtomicInteger();
@@ -45,14 +43,13 @@ final class StreamWriterThreadTest {
             }
         });
         caller.start();
-        // One frame in write, two queued: the record that would open a fourth frame waits.
+        // One frame in write, two queued: the record that would open a fourth frame waits, parked
+        // in the writer (polled: the state is all there is to wait on).
         long deadline = System.nanoTime() + LIMIT.toNanos();
-        while ((records.get() < 3 * PER_FRAME || caller.getState() != Thread.State.WAITING)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        while (!parkedInWriter(caller) && System.nanoTime() < deadline) {
+            Thread.yield();
         }
-        Thread.sleep(100);
-        assertEquals(Thread.State.WAITING, caller.getState(), "the caller waits for a free frame buffer");
+        assertTrue(parkedInWriter(caller), "the caller waits for a free frame buffer");
         assertEquals(3 * PER_FRAME, records.get(), "records accepted before the caller waits");
         gate.open();
         caller.join(LIMIT.toMillis());
@@ -62,10 +59,28 @@ final class StreamWriterThreadTest {
         w.close();
     }
 
+    /** Whether the thread is parked waiting for a frame buffer (not merely for the lock). */
+    private static boolean parkedInWriter(Thread t) {
+        return parkedIn(t, "submit");
+    }
+
+    /** Whether the thread is parked on the writer's condition in {@code FrameSender.method}. */
+    private static boolean parkedIn(Thread t, String method) {
+        if (t.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(FrameSender.class.getName()) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void anErrorOfTheWritingThreadIsThrownUnchangedByTheNextCall() throws Exception {
         IOException broken = new IOException("connection reset by the peer");
-        Failing ch = new Failing(broken);
+        Wire.FailsAfterHeader ch = new Wire.FailsAfterHeader(broken);
         StreamWriter w = StreamWriter.open(ch, Wire.header(PAGE), 2);
         byte[] page = new byte[PAGE];
         IOException thrown = assertThrows(IOException.class, () -> {
@@ -82,7 +97,7 @@ final class StreamWriterThreadTest {
 
     @Test
     void flushWaitsUntilTheChannelHasEverything() throws Exception {
-        Gate gate = new Gate();
+        Wire.Gate gate = new Wire.Gate();
         StreamWriter w = StreamWriter.open(gate, Wire.header(4096), 1);
         long header = gate.written.get();
         w.zero(0, 0);
@@ -97,7 +112,12 @@ final class StreamWriterThreadTest {
             }
         });
         t.start();
-        assertTrue(!flushed.await(200, TimeUnit.MILLISECONDS), "flush returned before the frame was written");
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (!parkedIn(t, "drain") && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertTrue(parkedIn(t, "drain"), "flush waits while the frame is not written");
+        assertEquals(1, flushed.getCount());
         gate.open();
         assertTrue(flushed.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS));
         assertEquals(header + 8 + StreamWriter.ZERO_SIZE, gate.written.get());
@@ -106,7 +126,7 @@ final class StreamWriterThreadTest {
 
     @Test
     void closeReturnsWhileAWriteIsStuckAndTheWriterRefusesMore() throws Exception {
-        Gate gate = new Gate();
+        Wire.Gate gate = new Wire.Gate();
         StreamWriter w = StreamWriter.open(gate, Wire.header(4096), 2);
         gate.closeGate();
         w.zero(0, 1);
@@ -126,7 +146,7 @@ final class StreamWriterThreadTest {
 
     @Test
     void anInterruptedCallerGetsAnInterruptedIoException() throws Exception {
-        Gate gate = new Gate();
+        Wire.Gate gate = new Wire.Gate();
         StreamWriter w = StreamWriter.open(gate, Wire.header(4096), 1);
         gate.closeGate();
         w.zero(0, 1);
@@ -143,71 +163,5 @@ final class StreamWriterThreadTest {
     @Test
     void aNegativeFrameCountIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> StreamWriter.open(new Wire.Sink(), Wire.header(4096), -1));
-    }
-
-    /** A channel whose writes wait while the gate is closed. */
-    private static final class Gate implements WritableByteChannel {
-        final AtomicInteger written = new AtomicInteger();
-        private volatile CountDownLatch latch = new CountDownLatch(0);
-
-        void closeGate() {
-            latch = new CountDownLatch(1);
-        }
-
-        void open() {
-            latch.countDown();
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            try {
-                latch.await();
-            } catch (InterruptedException e) {
-                throw new InterruptedIOException();
-            }
-            int n = src.remaining();
-            src.position(src.limit());
-            written.addAndGet(n);
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Takes the header, then throws the given exception. */
-    private static final class Failing implements WritableByteChannel {
-        private final IOException failure;
-        private boolean headerDone;
-
-        Failing(IOException failure) {
-            this.failure = failure;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (headerDone) {
-                throw failure;
-            }
-            headerDone = true;
-            int n = src.remaining();
-            src.position(src.limit());
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -2,17 +2,137 @@ package io.xbzrle.migration.stream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /** Test helpers: in-memory channels and hand-built wire bytes. */
 final class Wire {
     private Wire() {
+    }
+
+    /** Takes the header (the first write), then throws the given exception. */
+    static final class FailsAfterHeader implements WritableByteChannel {
+        private final IOException failure;
+        private boolean headerDone;
+
+        FailsAfterHeader(IOException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (headerDone) {
+                throw failure;
+            }
+            headerDone = true;
+            int n = src.remaining();
+            src.position(src.limit());
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A channel whose writes wait while the gate is closed; counts what it took. */
+    static final class Gate implements WritableByteChannel {
+        final AtomicLong written = new AtomicLong();
+        private volatile CountDownLatch latch = new CountDownLatch(0);
+
+        void closeGate() {
+            latch = new CountDownLatch(1);
+        }
+
+        void open() {
+            latch.countDown();
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException();
+            }
+            int n = src.remaining();
+            src.position(src.limit());
+            written.addAndGet(n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * Gives the bytes up to {@code cut}, then throws {@code failure}, or, without one, waits (a
+     * peer that sends nothing more) until {@link #release()}; counts what it gave.
+     */
+    static final class CutSource implements ReadableByteChannel {
+        final AtomicLong position = new AtomicLong();
+        private final byte[] data;
+        private final int cut;
+        private final IOException failure;
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        CutSource(byte[] data, int cut, IOException failure) {
+            this.data = data;
+            this.cut = cut;
+            this.failure = failure;
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            int pos = (int) position.get();
+            if (pos == cut) {
+                if (failure != null) {
+                    throw failure;
+                }
+                try {
+                    released.await();
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException();
+                }
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), cut - pos);
+            dst.put(data, pos, n);
+            position.addAndGet(n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A channel collecting what is written; with a random, writes take only part of the buffer. */
