@@ -3,6 +3,7 @@ package io.xbzrle.cache.aging.internal;
 import io.xbzrle.api.cache.support.ByteSizes;
 import io.xbzrle.api.cache.support.CacheCounters;
 import io.xbzrle.api.cache.support.PageSlabs;
+import io.xbzrle.api.cache.support.PendingCapacity;
 import io.xbzrle.api.cache.CacheStats;
 import io.xbzrle.api.cache.PageCache;
 import java.util.Arrays;
@@ -50,12 +51,9 @@ final class AgingPageCache implements PageCache {
     private long[] indexes;
     private long[] generations;
     private long mask;
-    private long capacity;
-    private Thread owner;
 
     // Shared state.
-    private volatile long requestedCapacity;
-    private volatile long capacityInForce;
+    private final PendingCapacity capacity;
 
     /**
      * @param pageSize a power of two
@@ -79,10 +77,7 @@ final class AgingPageCache implements PageCache {
         Arrays.fill(indexes, EMPTY);
         this.generations = new long[slots];
         this.mask = slots - 1L;
-        this.capacity = capacityBytes;
-        this.capacityInForce = capacityBytes;
-        this.requestedCapacity = capacityBytes;
-        this.owner = Thread.currentThread();
+        this.capacity = new PendingCapacity(capacityBytes);
     }
 
     /** The number of slots for {@code capacityBytes}, or why it is not valid. */
@@ -117,7 +112,7 @@ final class AgingPageCache implements PageCache {
 
     @Override
     public long capacityBytes() {
-        return requestedCapacity;
+        return capacity.requested();
     }
 
     @Override
@@ -181,8 +176,7 @@ final class AgingPageCache implements PageCache {
     @Override
     public void resize(long capacityBytes) {
         checkCapacity(capacityBytes);
-        requestedCapacity = capacityBytes;
-        if (Thread.currentThread() == owner) {
+        if (capacity.post(capacityBytes)) {
             applyResize();
         }
     }
@@ -197,7 +191,7 @@ final class AgingPageCache implements PageCache {
 
     @Override
     public CacheStats stats() {
-        return counters.snapshot(capacityInForce);
+        return counters.snapshot(capacity.inForce());
     }
 
     private static long checkIndex(long pageIndex) {
@@ -209,18 +203,14 @@ final class AgingPageCache implements PageCache {
 
     /** Binds the owner and applies a resize another thread asked for. */
     private void enter() {
-        Thread current = Thread.currentThread();
-        if (owner != current) {
-            owner = current;
-        }
-        if (requestedCapacity != capacity) {
+        if (capacity.enter()) {
             applyResize();
         }
     }
 
     private void applyResize() {
-        long target = requestedCapacity;
-        if (target == capacity) {
+        long target = capacity.requested();
+        if (target == capacity.applied()) {
             return;
         }
         int oldSlots = indexes.length;
@@ -231,8 +221,7 @@ final class AgingPageCache implements PageCache {
             shrink(oldSlots, newSlots);
         }
         mask = newSlots - 1L;
-        capacity = target;
-        capacityInForce = target;
+        capacity.applied(target);
     }
 
     /** Every entry moves to {@code index & (newSlots - 1)}: its own slot or one in the new part. */

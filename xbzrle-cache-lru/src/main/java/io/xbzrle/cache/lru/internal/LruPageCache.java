@@ -3,6 +3,7 @@ package io.xbzrle.cache.lru.internal;
 import io.xbzrle.api.cache.support.ByteSizes;
 import io.xbzrle.api.cache.support.CacheCounters;
 import io.xbzrle.api.cache.support.PageSlabs;
+import io.xbzrle.api.cache.support.PendingCapacity;
 import io.xbzrle.api.cache.CacheStats;
 import io.xbzrle.api.cache.PageCache;
 import java.util.Arrays;
@@ -61,12 +62,9 @@ final class LruPageCache implements PageCache {
     private int tail = NIL;
     private int freeHead = NIL;
     private int size;
-    private long capacity;
-    private Thread owner;
 
     // Shared state.
-    private volatile long requestedCapacity;
-    private volatile long capacityInForce;
+    private final PendingCapacity capacity;
 
     /**
      * @param pageSize a power of two
@@ -87,10 +85,7 @@ final class LruPageCache implements PageCache {
         Arrays.fill(keys, FREE);
         rebuildFreeList();
         rebuildTable();
-        this.capacity = capacityBytes;
-        this.capacityInForce = capacityBytes;
-        this.requestedCapacity = capacityBytes;
-        this.owner = Thread.currentThread();
+        this.capacity = new PendingCapacity(capacityBytes);
     }
 
     /** The number of pages for {@code capacityBytes}, or why it is not valid. */
@@ -116,7 +111,7 @@ final class LruPageCache implements PageCache {
 
     @Override
     public long capacityBytes() {
-        return requestedCapacity;
+        return capacity.requested();
     }
 
     @Override
@@ -193,8 +188,7 @@ final class LruPageCache implements PageCache {
     @Override
     public void resize(long capacityBytes) {
         checkCapacity(capacityBytes);
-        requestedCapacity = capacityBytes;
-        if (Thread.currentThread() == owner) {
+        if (capacity.post(capacityBytes)) {
             applyResize();
         }
     }
@@ -213,7 +207,7 @@ final class LruPageCache implements PageCache {
 
     @Override
     public CacheStats stats() {
-        return counters.snapshot(capacityInForce);
+        return counters.snapshot(capacity.inForce());
     }
 
     private static long checkIndex(long pageIndex) {
@@ -225,11 +219,7 @@ final class LruPageCache implements PageCache {
 
     /** Binds the owner and applies a resize another thread asked for. */
     private void enter() {
-        Thread current = Thread.currentThread();
-        if (owner != current) {
-            owner = current;
-        }
-        if (requestedCapacity != capacity) {
+        if (capacity.enter()) {
             applyResize();
         }
     }
@@ -353,8 +343,8 @@ final class LruPageCache implements PageCache {
     // ---- resize
 
     private void applyResize() {
-        long target = requestedCapacity;
-        if (target == capacity) {
+        long target = capacity.requested();
+        if (target == capacity.applied()) {
             return;
         }
         int oldPages = keys.length;
@@ -372,8 +362,7 @@ final class LruPageCache implements PageCache {
             rebuildFreeList();
             rebuildTable();
         }
-        capacity = target;
-        capacityInForce = target;
+        capacity.applied(target);
     }
 
     private void shrink(int oldPages, int newPages) {
