@@ -77,6 +77,8 @@ final class TlsWarmUp {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIME_LIMIT_SECONDS);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         byte[] buffer = new byte[CHUNK];
+        byte[] chunk = new byte[CHUNK];
+        new SplittableRandom(1).nextBytes(chunk);
         for (int k = 0; k < CONNECTIONS && System.nanoTime() < deadline; k++) {
             long from = bytes * k / CONNECTIONS;
             long to = bytes * (k + 1) / CONNECTIONS;
@@ -89,7 +91,7 @@ final class TlsWarmUp {
                 // Every other connection writes small records: the record code is called often
                 // enough for the JIT's thresholds, and full records are in the profile too.
                 int size = k % 2 == 0 ? SMALL_WRITE : CHUNK;
-                Thread writer = new Thread(() -> write(loopback, port, from, to, size, deadline),
+                Thread writer = new Thread(() -> write(loopback, port, chunk, from, to, size, deadline),
                         "xbzrle-tls-warm-up-writer");
                 writer.setDaemon(true);
                 writer.setPriority(Thread.MIN_PRIORITY);
@@ -113,10 +115,8 @@ final class TlsWarmUp {
         }
     }
 
-    /** Sends bytes {@code from} to {@code to} of the warm-up over one connection, in writes of {@code size}. */
-    private void write(InetAddress loopback, int port, long from, long to, int size, long deadline) {
-        byte[] chunk = new byte[CHUNK];
-        new SplittableRandom(1).nextBytes(chunk);
+    /** Sends bytes {@code from} to {@code to} of the warm-up over one connection, {@code size} at a time. */
+    private void write(InetAddress loopback, int port, byte[] chunk, long from, long to, int size, long deadline) {
         try (Socket raw = new Socket()) {
             raw.connect(new InetSocketAddress(loopback, port), TIME_LIMIT_SECONDS * 1000);
             raw.setSoTimeout(TIME_LIMIT_SECONDS * 1000);
