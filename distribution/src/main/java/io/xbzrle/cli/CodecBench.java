@@ -23,6 +23,8 @@ final class CodecBench {
     }
 
     private static final int ROUNDS = 7;
+    /** Least CPU time between two readings of the clock. */
+    private static final long BATCH_NANOS = 200_000;
 
     private final PageCodec codec;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -68,24 +70,41 @@ final class CodecBench {
     }
 
     private double median(Prepared p, long bytesPerPass, int what) throws CorruptDeltaException {
+        // Reading the thread's CPU time costs about 0.2 us here, as much as decoding a few pages:
+        // read it once per batch of passes that takes at least BATCH_NANOS.
+        int batch = 1;
+        while (batch < 1 << 20) {
+            long start = threads.getCurrentThreadCpuTime();
+            pass(p, what, batch);
+            if (threads.getCurrentThreadCpuTime() - start >= BATCH_NANOS) {
+                break;
+            }
+            batch <<= 1;
+        }
         double[] mbs = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
             long start = threads.getCurrentThreadCpuTime();
             long passes = 0;
             long now;
             do {
-                switch (what) {
-                    case 0 -> encodeAll(p);
-                    case 1 -> decodeAll(p);
-                    default -> copyAll(p);
-                }
-                passes++;
+                pass(p, what, batch);
+                passes += batch;
                 now = threads.getCurrentThreadCpuTime();
             } while (now - start < roundNanos);
             mbs[r] = bytesPerPass * passes * 1e3 / (now - start);
         }
         Arrays.sort(mbs);
         return mbs[ROUNDS / 2];
+    }
+
+    private void pass(Prepared p, int what, int times) throws CorruptDeltaException {
+        for (int t = 0; t < times; t++) {
+            switch (what) {
+                case 0 -> encodeAll(p);
+                case 1 -> decodeAll(p);
+                default -> copyAll(p);
+            }
+        }
     }
 
     private Prepared prepare(Workload w) throws CorruptDeltaException {

@@ -30,7 +30,11 @@ final class XbzrleCodec implements PageCodec {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGHS = 0x8080808080808080L;
     private static final long LOWS7 = 0x7f7f7f7f7f7f7f7fL;
-    private static final long GATHER = 0x0102040810204080L;
+    /**
+     * Gathers bit 7 of each byte into the top byte: bit 8k+7 times 2^(49-7k) lands on bit 56+k, and
+     * no two partial products share a bit, so nothing carries.
+     */
+    private static final long GATHER = 0x0002040810204081L;
     /** Largest page whose lengths fit QEMU's 2-byte ULEB128 (values up to 0x3FFF). */
     static final int QEMU_LENGTH_LIMIT_PAGE = 16384;
     /** Words compared inline before a run is handed to {@link Arrays#mismatch}. */
@@ -186,14 +190,23 @@ final class XbzrleCodec implements PageCodec {
             if (differing != 0) {
                 i = base + Long.numberOfTrailingZeros(differing);
             } else {
-                // The rest of the block is unchanged: long unchanged stretches go to Arrays.mismatch.
-                i = base + 64 == size ? size : sameUntil(old, oldOffset, current, currentOffset, base + 64);
-                if (i == size) {
-                    // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
-                    return end - d >= 2 ? d - outOffset : OVERFLOW;
+                // The rest of the block is unchanged: the next block's mask, which ends most zruns
+                // and serves the run after it (a cheap test first skips it for an unchanged block);
+                // longer unchanged stretches go to Arrays.mismatch.
+                if (base + 64 < size
+                        && (vector || anyDifference(old, oldOffset, current, currentOffset, base + 64))
+                        && (mask = differences(old, oldOffset, current, currentOffset, base + 64)) != 0) {
+                    base += 64;
+                    i = base + Long.numberOfTrailingZeros(mask);
+                } else {
+                    i = base + 128 >= size ? size : sameUntil(old, oldOffset, current, currentOffset, base + 128);
+                    if (i == size) {
+                        // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
+                        return end - d >= 2 ? d - outOffset : OVERFLOW;
+                    }
+                    base = i & ~63;
+                    mask = differences(old, oldOffset, current, currentOffset, base);
                 }
-                base = i & ~63;
-                mask = differences(old, oldOffset, current, currentOffset, base);
             }
             // A page that encodes at this rate would not fit: try to prove it now, once.
             if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
@@ -311,6 +324,15 @@ final class XbzrleCodec implements PageCodec {
         return lowerBound > room;
     }
 
+    /** Whether any of the 64 bytes at {@code base} differs: cheaper than their mask. */
+    private static boolean anyDifference(byte[] old, int oo, byte[] cur, int co, int base) {
+        long x = 0;
+        for (int k = 0; k < 64; k += 8) {
+            x |= (long) LONGS.get(old, oo + base + k) ^ (long) LONGS.get(cur, co + base + k);
+        }
+        return x != 0;
+    }
+
     /** The difference mask of the 64 bytes at {@code base}: bit k is set if byte k differs. */
     private long differences(byte[] old, int oo, byte[] cur, int co, int base) {
         if (vector) {
@@ -320,9 +342,9 @@ final class XbzrleCodec implements PageCodec {
         for (int k = 0; k < 64; k += 8) {
             long x = (long) LONGS.get(old, oo + base + k) ^ (long) LONGS.get(cur, co + base + k);
             // Bit 7 of each byte of y is set where that byte of x is not zero; the multiply
-            // gathers the eight bits into the top byte (no two partial products collide).
+            // gathers the eight bits into the top byte.
             long y = (((x & LOWS7) + LOWS7) | x) & HIGHS;
-            mask |= ((y >>> 7) * GATHER >>> 56) << k;
+            mask |= (y * GATHER >>> 56) << k;
         }
         return mask;
     }
