@@ -11,6 +11,8 @@ module io.xbzrle.codec {
     // Optional: the accelerated path is used only when the runtime resolved this module
     // (java --add-modules jdk.incubator.vector); without it the portable path runs.
     requires static jdk.incubator.vector;
+    // Optional: read to choose how the decoder writes short runs (XbzrleCodec.arraycopyRunsPreferred).
+    requires static jdk.management;
 
     provides CodecProvider with XbzrleCodecProvider;
 }

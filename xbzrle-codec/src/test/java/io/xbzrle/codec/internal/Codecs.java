@@ -3,7 +3,10 @@ package io.xbzrle.codec.internal;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The codec's variants under test: portable, and Vector API when the test JVM offers it. */
+/**
+ * The codec's variants under test: encoders portable, and Vector API when the test JVM offers it;
+ * decoders writing short runs as masked words or with {@code System.arraycopy}.
+ */
 final class Codecs {
     private Codecs() {
     }
@@ -19,7 +22,16 @@ final class Codecs {
         return out;
     }
 
+    /** Both decoders, whichever this machine prefers. */
+    static List<XbzrleCodec> decoders(int pageSize) {
+        return List.of(new XbzrleCodec(pageSize, false, false), new XbzrleCodec(pageSize, false, true));
+    }
+
     static String name(XbzrleCodec codec) {
         return codec.vector() ? "vector" : "portable";
+    }
+
+    static String decoderName(XbzrleCodec codec) {
+        return codec.arraycopyRuns() ? "arraycopy decoder" : "masked decoder";
     }
 }

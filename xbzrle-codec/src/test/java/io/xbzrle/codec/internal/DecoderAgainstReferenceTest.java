@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeded: valid deltas, mutated a little, are accepted or rejected exactly as QEMU's decoder (the
- * reference) does, give the same page when accepted, and never touch bytes outside the page.
+ * reference) does, give the same page when accepted, and never touch bytes outside the page; both
+ * decoders, which name the same fault at the same offset.
  */
 final class DecoderAgainstReferenceTest {
 
@@ -21,7 +22,7 @@ final class DecoderAgainstReferenceTest {
         System.out.println("DecoderAgainstReferenceTest page " + pageSize + " seed " + seed
                 + " (rerun with -Dxbzrle.seed=" + seed + ")");
         SplittableRandom rnd = new SplittableRandom(seed);
-        XbzrleCodec codec = new XbzrleCodec(pageSize);
+        java.util.List<XbzrleCodec> codecs = Codecs.decoders(pageSize);
         boolean small = pageSize <= XbzrleCodec.QEMU_LENGTH_LIMIT_PAGE;
         byte[] old = new byte[pageSize];
         byte[] cur = new byte[pageSize];
@@ -46,8 +47,6 @@ final class DecoderAgainstReferenceTest {
                     default -> delta[rnd.nextInt(n)] ^= (byte) 0x80;
                 }
             }
-            Arrays.fill(slab, (byte) 0x3C);
-            System.arraycopy(old, 0, slab, 16, pageSize);
             System.arraycopy(old, 0, ref, 0, pageSize);
             int want = ReferenceXbzrle.decode(delta, n, ref, pageSize, small);
             // Where the delta sits: at the start of a roomy array, or at any offset with 0 to 24
@@ -60,22 +59,34 @@ final class DecoderAgainstReferenceTest {
                 Arrays.fill(in, (byte) rnd.nextInt(256));
                 System.arraycopy(delta, 0, in, at, n);
             }
-            int got;
-            try {
-                got = codec.decode(in, at, n, slab, 16);
-            } catch (CorruptDeltaException e) {
-                got = -1;
-            }
-            String where = "seed " + seed + ", round " + k;
-            if (got != want) {
-                fail(where + ": decoder returned " + got + ", reference " + want);
-            }
-            if (want >= 0 && !Arrays.equals(ref, 0, pageSize, slab, 16, 16 + pageSize)) {
-                fail(where + ": decoded page differs from the reference");
-            }
-            for (int g = 0; g < 16; g++) {
-                if (slab[g] != 0x3C || slab[16 + pageSize + g] != 0x3C) {
-                    fail(where + ": wrote outside the page");
+            String firstFault = null;
+            for (XbzrleCodec codec : codecs) {
+                Arrays.fill(slab, (byte) 0x3C);
+                System.arraycopy(old, 0, slab, 16, pageSize);
+                int got;
+                try {
+                    got = codec.decode(in, at, n, slab, 16);
+                } catch (CorruptDeltaException e) {
+                    got = -1;
+                    // Both decoders name the same fault at the same offset.
+                    String fault = e.offset() + ": " + e.getMessage();
+                    if (firstFault == null) {
+                        firstFault = fault;
+                    } else if (!firstFault.equals(fault)) {
+                        fail("seed " + seed + ", round " + k + ": decoders report " + firstFault + " and " + fault);
+                    }
+                }
+                String where = Codecs.decoderName(codec) + ", seed " + seed + ", round " + k;
+                if (got != want) {
+                    fail(where + ": decoder returned " + got + ", reference " + want);
+                }
+                if (want >= 0 && !Arrays.equals(ref, 0, pageSize, slab, 16, 16 + pageSize)) {
+                    fail(where + ": decoded page differs from the reference");
+                }
+                for (int g = 0; g < 16; g++) {
+                    if (slab[g] != 0x3C || slab[16 + pageSize + g] != 0x3C) {
+                        fail(where + ": wrote outside the page");
+                    }
                 }
             }
         }

@@ -19,8 +19,8 @@ final class DecoderFuzzTest {
 
     /**
      * Any bytes given to the decoder: only {@link CorruptDeltaException} may come out, nothing is
-     * written outside the page, and the decoder agrees with QEMU's (the reference) on what is valid
-     * and on the resulting page.
+     * written outside the page, and both decoders agree with QEMU's (the reference) on what is
+     * valid and on the resulting page.
      */
     @FuzzTest(maxDuration = "30s")
     void decoderTakesAnyInput(FuzzedDataProvider data) {
@@ -29,25 +29,28 @@ final class DecoderFuzzTest {
         byte[] oldPage = new byte[pageSize];
         Arrays.fill(oldPage, (byte) data.consumeInt(0, 255));
         byte[] delta = data.consumeRemainingAsBytes();
-        byte[] slab = new byte[pageSize + 2 * GUARD];
-        Arrays.fill(slab, (byte) 0xEE);
-        System.arraycopy(oldPage, 0, slab, GUARD, pageSize);
         byte[] ref = oldPage.clone();
         int want = ReferenceXbzrle.decode(delta, delta.length, ref, pageSize, !large);
-        int got;
-        try {
-            got = new XbzrleCodec(pageSize).decode(delta, 0, delta.length, slab, GUARD);
-        } catch (CorruptDeltaException e) {
-            got = -1;
-            assertTrue(e.offset() >= 0 && e.offset() <= delta.length, "fault offset " + e.offset());
-        }
-        assertEquals(want, got, "decoder and QEMU's reference disagree");
-        if (want >= 0) {
-            assertArrayEquals(ref, Arrays.copyOfRange(slab, GUARD, GUARD + pageSize));
-        }
-        for (int g = 0; g < GUARD; g++) {
-            assertEquals((byte) 0xEE, slab[g], "wrote before the page");
-            assertEquals((byte) 0xEE, slab[GUARD + pageSize + g], "wrote after the page");
+        byte[] slab = new byte[pageSize + 2 * GUARD];
+        for (XbzrleCodec codec : Codecs.decoders(pageSize)) {
+            String name = Codecs.decoderName(codec);
+            Arrays.fill(slab, (byte) 0xEE);
+            System.arraycopy(oldPage, 0, slab, GUARD, pageSize);
+            int got;
+            try {
+                got = codec.decode(delta, 0, delta.length, slab, GUARD);
+            } catch (CorruptDeltaException e) {
+                got = -1;
+                assertTrue(e.offset() >= 0 && e.offset() <= delta.length, name + ": fault offset " + e.offset());
+            }
+            assertEquals(want, got, name + " and QEMU's reference disagree");
+            if (want >= 0) {
+                assertArrayEquals(ref, Arrays.copyOfRange(slab, GUARD, GUARD + pageSize), name);
+            }
+            for (int g = 0; g < GUARD; g++) {
+                assertEquals((byte) 0xEE, slab[g], name + " wrote before the page");
+                assertEquals((byte) 0xEE, slab[GUARD + pageSize + g], name + " wrote after the page");
+            }
         }
     }
 

@@ -9,13 +9,26 @@ import io.xbzrle.api.codec.CorruptDeltaException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The decoder accepts what QEMU's accepts and rejects, with the fault's offset, what it rejects. */
+/**
+ * The decoder accepts what QEMU's accepts and rejects, with the fault's offset, what it rejects;
+ * both ways of writing runs ({@link XbzrleCodec#arraycopyRunsPreferred()}).
+ */
+@ParameterizedClass(name = "arraycopy runs: {0}")
+@ValueSource(booleans = {false, true})
 final class DecoderTest {
     private static final int PAGE = 4096;
-    private final XbzrleCodec codec = new XbzrleCodec(PAGE);
+    private final boolean arraycopyRuns;
+    private final XbzrleCodec codec;
+
+    DecoderTest(boolean arraycopyRuns) {
+        this.arraycopyRuns = arraycopyRuns;
+        this.codec = new XbzrleCodec(PAGE, false, arraycopyRuns);
+    }
 
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));
@@ -76,7 +89,7 @@ final class DecoderTest {
 
     @Test
     void largePagesTakeFullUleb128Lengths() throws CorruptDeltaException {
-        XbzrleCodec big = new XbzrleCodec(65536);
+        XbzrleCodec big = new XbzrleCodec(65536, false, arraycopyRuns);
         // zrun 20000 (3 bytes: a0 9c 01), nzrun 2: data ab cd
         byte[] delta = hex("a09c01 02 abcd");
         byte[] page = new byte[65536];

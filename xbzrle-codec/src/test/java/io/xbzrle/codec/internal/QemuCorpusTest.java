@@ -65,24 +65,25 @@ final class QemuCorpusTest {
     @Test
     void decoderAppliesQemuOutput() throws CorruptDeltaException {
         needCorpus();
-        XbzrleCodec codec = new XbzrleCodec(Corpus.PAGE);
         byte[] page = new byte[Corpus.PAGE + 2 * GUARD];
-        for (Corpus.Workload w : workloads) {
-            for (int p = 0; p < w.pages(); p++) {
-                Corpus.Entry e = w.qemu().get(p);
-                if (e.result() <= 0) {
-                    continue;
-                }
-                Arrays.fill(page, (byte) 0x5A);
-                System.arraycopy(w.old(), p * Corpus.PAGE, page, GUARD, Corpus.PAGE);
-                int end = codec.decode(e.bytes(), 0, e.bytes().length, page, GUARD);
-                String where = w.name() + " page " + p;
-                assertArrayEquals(Arrays.copyOfRange(w.cur(), p * Corpus.PAGE, (p + 1) * Corpus.PAGE),
-                        Arrays.copyOfRange(page, GUARD, GUARD + Corpus.PAGE), where);
-                assertTrue(end > 0 && end <= Corpus.PAGE, where + ": end " + end);
-                for (int g = 0; g < GUARD; g++) {
-                    assertEquals((byte) 0x5A, page[g], where + ": wrote before the page");
-                    assertEquals((byte) 0x5A, page[GUARD + Corpus.PAGE + g], where + ": wrote after the page");
+        for (XbzrleCodec codec : Codecs.decoders(Corpus.PAGE)) {
+            for (Corpus.Workload w : workloads) {
+                for (int p = 0; p < w.pages(); p++) {
+                    Corpus.Entry e = w.qemu().get(p);
+                    if (e.result() <= 0) {
+                        continue;
+                    }
+                    Arrays.fill(page, (byte) 0x5A);
+                    System.arraycopy(w.old(), p * Corpus.PAGE, page, GUARD, Corpus.PAGE);
+                    int end = codec.decode(e.bytes(), 0, e.bytes().length, page, GUARD);
+                    String where = Codecs.decoderName(codec) + ": " + w.name() + " page " + p;
+                    assertArrayEquals(Arrays.copyOfRange(w.cur(), p * Corpus.PAGE, (p + 1) * Corpus.PAGE),
+                            Arrays.copyOfRange(page, GUARD, GUARD + Corpus.PAGE), where);
+                    assertTrue(end > 0 && end <= Corpus.PAGE, where + ": end " + end);
+                    for (int g = 0; g < GUARD; g++) {
+                        assertEquals((byte) 0x5A, page[g], where + ": wrote before the page");
+                        assertEquals((byte) 0x5A, page[GUARD + Corpus.PAGE + g], where + ": wrote after the page");
+                    }
                 }
             }
         }
