@@ -530,57 +530,49 @@ final class XbzrleCodec implements PageCodec {
     }
 
     /**
-     * The common case of a delta: pairs whose lengths take 1 or 2 bytes, each run written with
-     * {@code System.arraycopy}, every check of a pair in two branches. Anything unusual (a longer
-     * length, any fault) leaves at the pair's start for {@link #decodeExact}, which applies
-     * QEMU's checks one by one and names the fault.
+     * The common case of a delta: pairs whose lengths take 1 or 2 bytes, read with one 4-byte load
+     * (bytes past the delta may be read where the array has them, never used), each run written
+     * with {@code System.arraycopy}, every check of a pair folded into one branch. Anything unusual
+     * (a longer length, any fault, the last bytes of the array) leaves at the pair's start for
+     * {@link #decodeExact}, which applies QEMU's checks one by one and names the fault.
      */
     private int decodeCopying(byte[] delta, int deltaOffset, int deltaLength, byte[] page, int pageOffset)
             throws CorruptDeltaException {
         final int size = pageSize;
+        final int limit = Math.min(deltaLength - 3, delta.length - deltaOffset - 4);
         int i = 0;
         int d = 0;
-        while (deltaLength - i >= 2) {
-            int start = i;
-            int b = delta[deltaOffset + i];
+        while (i <= limit) {
+            int v = (int) INTS.get(delta, deltaOffset + i);
             int zrun;
-            if (b >= 0) {
-                zrun = b;
-                i += 1;
+            int nzrun;
+            int src;
+            if ((v & 0x8080) == 0) {
+                zrun = v & 0x7f;
+                nzrun = (v >>> 8) & 0x7f;
+                src = i + 2;
+            } else if ((v & 0x808080) == 0x80) {
+                zrun = (v & 0x7f) | ((v >>> 1) & 0x3f80);
+                nzrun = (v >>> 16) & 0x7f;
+                src = i + 3;
             } else {
-                int b1 = delta[deltaOffset + i + 1];
-                if (b1 < 0) {
+                int zlong = (v >>> 7) & 1;
+                zrun = (v & 0x7f) | ((v >>> 1) & 0x3f80 & -zlong);
+                int w = v >>> (8 + (zlong << 3));
+                int nlong = (w >>> 7) & 1;
+                nzrun = (w & 0x7f) | ((w >>> 1) & 0x3f80 & -nlong);
+                src = i + 2 + zlong + nlong;
+                if (((v & 0x8080) == 0x8080) | ((w & 0x8080) == 0x8080)) {
                     break; // a length of 3 or more bytes
                 }
-                zrun = (b & 0x7f) | (b1 << 7);
-                i += 2;
-            }
-            if ((zrun == 0 & start != 0) | zrun > size - d | deltaLength - i < 2) {
-                i = start;
-                break;
             }
             int at = d + zrun;
-            b = delta[deltaOffset + i];
-            int nzrun;
-            if (b >= 0) {
-                nzrun = b;
-                i += 1;
-            } else {
-                int b1 = delta[deltaOffset + i + 1];
-                if (b1 < 0) {
-                    i = start;
-                    break;
-                }
-                nzrun = (b & 0x7f) | (b1 << 7);
-                i += 2;
-            }
-            if (nzrun == 0 | nzrun > size - at | nzrun > deltaLength - i) {
-                i = start;
+            if ((zrun == 0 & i != 0) | nzrun == 0 | at + nzrun > size | src + nzrun > deltaLength) {
                 break;
             }
-            System.arraycopy(delta, deltaOffset + i, page, pageOffset + at, nzrun);
+            System.arraycopy(delta, deltaOffset + src, page, pageOffset + at, nzrun);
             d = at + nzrun;
-            i += nzrun;
+            i = src + nzrun;
         }
         return i < deltaLength ? decodeExact(delta, deltaOffset, deltaLength, page, pageOffset, i, d) : d;
     }
