@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The codec's variants under test: encoders portable, and Vector API when the test JVM offers it;
- * decoders writing short runs as masked words or with {@code System.arraycopy}.
+ * The codec's variants under test: encoders portable (copying short runs as words or with
+ * {@code System.arraycopy}), and Vector API when the test JVM offers it; decoders writing short
+ * runs as masked words or with {@code System.arraycopy}.
  */
 final class Codecs {
     private Codecs() {
@@ -13,7 +14,8 @@ final class Codecs {
 
     static List<XbzrleCodec> all(int pageSize) {
         List<XbzrleCodec> out = new ArrayList<>();
-        out.add(new XbzrleCodec(pageSize, false));
+        out.add(new XbzrleCodec(pageSize, false, false));
+        out.add(new XbzrleCodec(pageSize, false, true));
         if (XbzrleCodec.vectorAvailable()) {
             out.add(new XbzrleCodec(pageSize, true));
         } else {
@@ -28,7 +30,7 @@ final class Codecs {
     }
 
     static String name(XbzrleCodec codec) {
-        return codec.vector() ? "vector" : "portable";
+        return (codec.vector() ? "vector" : "portable") + (codec.arraycopyRuns() ? ", arraycopy runs" : "");
     }
 
     static String decoderName(XbzrleCodec codec) {
