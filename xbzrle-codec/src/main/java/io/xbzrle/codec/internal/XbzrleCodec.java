@@ -285,19 +285,11 @@ final class XbzrleCodec implements PageCodec {
                 long z2 = (x2 - LOWS1) & ~x2;
                 long z3 = (x3 - LOWS1) & ~x3;
                 if (((z0 | z1 | z2 | z3) & HIGHS) != 0) {
-                    z0 &= HIGHS;
-                    if (z0 != 0) {
-                        return p + (Long.numberOfTrailingZeros(z0) >>> 3);
-                    }
-                    z1 &= HIGHS;
-                    if (z1 != 0) {
-                        return p + 8 + (Long.numberOfTrailingZeros(z1) >>> 3);
-                    }
-                    z2 &= HIGHS;
-                    if (z2 != 0) {
-                        return p + 16 + (Long.numberOfTrailingZeros(z2) >>> 3);
-                    }
-                    return p + 24 + (Long.numberOfTrailingZeros(z3 & HIGHS) >>> 3);
+                    // The first flagged byte of the four words (flags above a word's first one may be
+                    // false, never below), without a branch per word: their flags as one mask.
+                    long m = ((z0 & HIGHS) * GATHER >>> 56) | ((z1 & HIGHS) * GATHER >>> 56) << 8
+                            | ((z2 & HIGHS) * GATHER >>> 56) << 16 | ((z3 & HIGHS) * GATHER >>> 56) << 24;
+                    return p + Long.numberOfTrailingZeros(m);
                 }
                 p += 32;
             }
