@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.xbzrle.api.transport.Connection;
 import io.xbzrle.api.transport.Listener;
+import io.xbzrle.api.transport.PeerSetupException;
 import io.xbzrle.api.transport.Transport;
 import io.xbzrle.api.transport.TransportException;
 import io.xbzrle.migration.pipeline.MigrationResult;
@@ -83,7 +84,7 @@ final class ReceiveCommand implements Callable<Integer> {
                 err.flush();
             }
             if (single) {
-                MigrationResult r = receiveOne(migrations, listener);
+                MigrationResult r = migrations.destination(accept(listener, err), Optional.ofNullable(ramFile)).run();
                 report(out, err, r);
                 return ResultPrinter.exitCode(r);
             }
@@ -91,7 +92,7 @@ final class ReceiveCommand implements Callable<Integer> {
             ExecutorService pool = ramFile == null ? Executors.newCachedThreadPool() : Executors.newSingleThreadExecutor();
             try {
                 while (true) {
-                    Connection c = accept(listener);
+                    Connection c = accept(listener, err);
                     pool.execute(() -> report(out, err, migrations.destination(c, Optional.ofNullable(ramFile)).run()));
                 }
             } finally {
@@ -114,20 +115,31 @@ final class ReceiveCommand implements Callable<Integer> {
         }
     }
 
-    private MigrationResult receiveOne(Migrations migrations, Listener listener) throws TransportException {
-        return migrations.destination(accept(listener), Optional.ofNullable(ramFile)).run();
+    /**
+     * The next connection. A peer that fails to set one up (a port scanner, a source without a
+     * trusted certificate) is named on stderr and the wait goes on: it is not a migration, and it
+     * must not stop the ones that come after it.
+     */
+    private Connection accept(Listener listener, PrintWriter err) throws TransportException {
+        while (true) {
+            try {
+                return listener.accept();
+            } catch (PeerSetupException e) {
+                warn(err, e.getMessage());
+            }
+        }
     }
 
-    private static Connection accept(Listener listener) throws TransportException {
-        return listener.accept();
+    private synchronized void warn(PrintWriter err, String line) {
+        err.println("xbzrle: receive: " + line);
+        err.flush();
     }
 
     private synchronized void report(PrintWriter out, PrintWriter err, MigrationResult r) {
         ResultPrinter.print(out, r, json);
         if (r.error() != null) {
             // stderr also with --json: stdout has the JSON alone, a person or a log still sees why.
-            err.println("xbzrle: receive: " + r.error());
-            err.flush();
+            warn(err, r.error());
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -162,13 +163,92 @@ final class MigrationBetweenProcessesIT {
     }
 
     /**
+     * A receiver without {@code --once} serves until stopped: a peer that is not a trusted TLS
+     * source (here one speaking HTTP) is named on its stderr and changes nothing; migrations one
+     * after another and two at once all complete, each with its own result line.
+     */
+    @Test
+    void aServingReceiverOutlivesABadPeerAndTakesMigrationsInTurnAndAtOnce() throws Exception {
+        Path conf = tlsSettings(dir);
+        int[] port = new int[1];
+        try (RunningCommand receiver = startReceiver(false, port, "--json", "--config", conf.toString())) {
+            String uri = "tcp://127.0.0.1:" + port[0];
+            try (Socket scanner = new Socket(InetAddress.getLoopbackAddress(), port[0])) {
+                scanner.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(RunningCommand.poll(Duration.ofSeconds(20),
+                        () -> receiver.err().contains("TLS handshake with 127.0.0.1:") || !receiver.alive()),
+                        "the refused peer on stderr: " + receiver.err());
+            }
+            assertTrue(receiver.alive(), "still serving after the bad peer: " + receiver.err());
+            String[] migrate = {"migrate", "--to", uri, "--workload", "sparse-random", "--ram", "16m",
+                "--timeout", "30s", "--json", "--config", conf.toString()};
+            for (int k = 0; k < 2; k++) {
+                Launcher.Result r = Launcher.run(migrate);
+                assertEquals(0, r.exit(), "migration " + k + " in turn: " + r.out() + r.err());
+                ResultJson.of(r.out()).assertVerified();
+            }
+            try (RunningCommand a = RunningCommand.start(migrate); RunningCommand b = RunningCommand.start(migrate)) {
+                for (RunningCommand m : List.of(a, b)) {
+                    Launcher.Result r = m.waitFor(Duration.ofSeconds(60));
+                    assertEquals(0, r.exit(), "migration at once: " + r.out() + r.err());
+                    ResultJson.of(r.out()).assertVerified();
+                }
+            }
+            assertTrue(RunningCommand.poll(Duration.ofSeconds(20),
+                    () -> receiver.out().lines().filter(l -> !l.isBlank()).count() == 4 || !receiver.alive()),
+                    "four results: " + receiver.out() + receiver.err());
+            assertTrue(receiver.alive(), "still serving: " + receiver.err());
+            receiver.out().lines().filter(l -> !l.isBlank()).forEach(l -> ResultJson.of(l + "\n").assertVerified());
+        }
+    }
+
+    /** A throw-away CA, a certificate for 127.0.0.1 that both ends use, and the settings naming them. */
+    private static Path tlsSettings(Path dir) throws IOException, InterruptedException {
+        String password = "changeit";
+        keytool(dir, password, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=test CA", "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12");
+        keytool(dir, password, "-exportcert", "-alias", "ca", "-rfc", "-file", "ca.pem", "-keystore", "ca.p12");
+        keytool(dir, password, "-importcert", "-alias", "ca", "-file", "ca.pem", "-noprompt", "-keystore", "trust.p12");
+        keytool(dir, password, "-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=node", "-validity", "2", "-keystore", "node.p12");
+        keytool(dir, password, "-certreq", "-alias", "node", "-file", "node.csr", "-keystore", "node.p12");
+        keytool(dir, password, "-gencert", "-alias", "ca", "-infile", "node.csr", "-outfile", "node.pem", "-rfc",
+                "-ext", "san=ip:127.0.0.1", "-ext", "eku=serverAuth,clientAuth", "-validity", "2", "-keystore", "ca.p12");
+        keytool(dir, password, "-importcert", "-alias", "ca", "-file", "ca.pem", "-noprompt", "-keystore", "node.p12");
+        keytool(dir, password, "-importcert", "-alias", "node", "-file", "node.pem", "-keystore", "node.p12");
+        Path conf = dir.resolve("tls.conf");
+        Files.writeString(conf, "xbzrle.transport.tcp.tls {\n  enabled = true\n"
+                + "  key-store = \"" + dir.resolve("node.p12") + "\"\n  key-store-password = " + password + "\n"
+                + "  trust-store = \"" + dir.resolve("trust.p12") + "\"\n  trust-store-password = " + password + "\n"
+                + "  warm-up = 0\n}\n");
+        return conf;
+    }
+
+    private static void keytool(Path dir, String password, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", password));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + output);
+    }
+
+    /**
      * {@code receive --once --listen tcp://127.0.0.1:PORT ARGS} on a free port, once it listens;
      * another port if someone took this one meanwhile.
      */
     private static RunningCommand startReceiver(int[] port, String... args) throws Exception {
+        return startReceiver(true, port, args);
+    }
+
+    /** The same without {@code --once} when {@code once} is false: a receiver serving until killed. */
+    private static RunningCommand startReceiver(boolean once, int[] port, String... args) throws Exception {
         for (int attempt = 1; ; attempt++) {
             port[0] = freePort();
-            List<String> cmd = new ArrayList<>(List.of("receive", "--once", "--listen", "tcp://127.0.0.1:" + port[0]));
+            List<String> cmd = new ArrayList<>(List.of("receive", "--listen", "tcp://127.0.0.1:" + port[0]));
+            if (once) {
+                cmd.add(1, "--once");
+            }
             cmd.addAll(List.of(args));
             RunningCommand receiver = RunningCommand.start(cmd.toArray(String[]::new));
             boolean ready = false;

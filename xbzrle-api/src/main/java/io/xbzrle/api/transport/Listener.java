@@ -12,10 +12,12 @@ public interface Listener extends AutoCloseable {
     URI address();
 
     /**
-     * Waits for the next connection.
+     * Waits for the next connection and sets it up (a handshake, if the transport has one).
      *
-     * @throws TransportException if the listener is closed, the wait times out, or the peer fails
-     *     authentication; the message names the endpoint and the cause
+     * @throws PeerSetupException if one incoming connection could not be set up (its peer failed
+     *     authentication, timed out in the handshake, or dropped it): the listener is still usable
+     * @throws TransportException if the listener is closed or broken, or the wait times out; the
+     *     message names the endpoint and the cause
      */
     Connection accept() throws TransportException;
 

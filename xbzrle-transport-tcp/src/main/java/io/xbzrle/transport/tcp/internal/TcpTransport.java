@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.xbzrle.api.transport.Connection;
 import io.xbzrle.api.transport.Listener;
+import io.xbzrle.api.transport.PeerSetupException;
 import io.xbzrle.api.transport.Transport;
 import io.xbzrle.api.transport.TransportException;
 import java.io.IOException;
@@ -169,8 +170,11 @@ final class TcpTransport implements Transport {
         }
     }
 
-    /** Sets up an accepted socket: TLS handshake (if enabled), then the connection. */
-    Connection accepted(URI listenAddress, Socket raw) throws TransportException {
+    /**
+     * Sets up an accepted socket: TLS handshake (if enabled), then the connection. Every failure
+     * here is the peer's connection's alone: the listener goes on.
+     */
+    Connection accepted(URI listenAddress, Socket raw) throws PeerSetupException {
         URI peer = TcpAddress.uri((InetSocketAddress) raw.getRemoteSocketAddress());
         String from = peer.getAuthority();
         try {
@@ -187,24 +191,24 @@ final class TcpTransport implements Transport {
                 out.write(ACCEPTED);
                 out.flush();
             } catch (SSLException e) {
-                throw new TransportException(listenAddress, "TLS handshake with " + from + " failed: "
+                throw new PeerSetupException(listenAddress, "TLS handshake with " + from + " failed: "
                         + Tls.describe(e, false), e);
             } catch (SocketTimeoutException e) {
-                throw new TransportException(listenAddress, "TLS handshake with " + from + " timed out after "
+                throw new PeerSetupException(listenAddress, "TLS handshake with " + from + " timed out after "
                         + TcpSettings.format(settings.connectTimeout()), e);
             } catch (IOException e) {
                 // The peer may drop the connection (refusing our certificate) while we still write.
-                throw new TransportException(listenAddress, "TLS handshake with " + from + " failed: "
+                throw new PeerSetupException(listenAddress, "TLS handshake with " + from + " failed: "
                         + TcpConnection.describe(e), e);
             }
             raw.setSoTimeout(timeoutMillis(settings.ioTimeout().toMillis()));
             return new TcpConnection(peer, raw, ssl, false, settings.ioTimeout());
-        } catch (TransportException e) {
+        } catch (PeerSetupException e) {
             closeQuietly(raw);
             throw e;
         } catch (IOException e) {
             closeQuietly(raw);
-            throw new TransportException(listenAddress, "connection from " + from + " failed during set-up: "
+            throw new PeerSetupException(listenAddress, "connection from " + from + " failed during set-up: "
                     + TcpConnection.describe(e), e);
         }
     }

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.xbzrle.api.transport.Connection;
 import io.xbzrle.api.transport.Listener;
+import io.xbzrle.api.transport.PeerSetupException;
 import io.xbzrle.api.transport.TransportException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -125,7 +128,7 @@ final class TlsTest {
         try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
             Future<TransportException> refused = executor.submit(
                     () -> assertThrows(TransportException.class, () -> source.connect(listener.address()).close()));
-            TransportException accept = assertThrows(TransportException.class, listener::accept);
+            PeerSetupException accept = assertThrows(PeerSetupException.class, listener::accept);
             assertTrue(accept.getMessage().startsWith(listener.address() + ": TLS handshake with 127.0.0.1:"),
                     accept.getMessage());
             assertTrue(accept.getMessage().contains("peer presented no trusted certificate"), accept.getMessage());
@@ -133,7 +136,39 @@ final class TlsTest {
             assertTrue(connect.getMessage().startsWith(listener.address() + ": TLS handshake failed: "),
                     connect.getMessage());
             assertTrue(connect.getMessage().contains("peer refused our certificate"), connect.getMessage());
+
+            // The refusal was that peer's alone: the listener takes the next, trusted, source.
+            assertTakesTheNextSource(listener, tls(certificates.node, Map.of()));
         }
+    }
+
+    @Test
+    void aPeerThatIsNotTlsIsRefusedAndTheListenerGoesOn() throws Exception {
+        TcpTransport destination = tls(certificates.node, Map.of());
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
+            URI at = listener.address();
+            try (Socket scanner = new Socket(at.getHost(), at.getPort())) {
+                scanner.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                PeerSetupException e = assertThrows(PeerSetupException.class, listener::accept);
+                assertTrue(e.getMessage().contains("TLS handshake with 127.0.0.1:"), e.getMessage());
+            }
+            assertTakesTheNextSource(listener, destination);
+        }
+    }
+
+    /** A source of {@code transport} connects and sends a byte: the listener accepts it and reads it. */
+    private static void assertTakesTheNextSource(Listener listener, TcpTransport transport) throws Exception {
+        Future<?> sent = executor.submit(() -> {
+            try (Connection c = transport.connect(listener.address())) {
+                c.stream().write(ByteBuffer.wrap(new byte[] {5}));
+                c.finish();
+            }
+            return null;
+        });
+        try (Connection c = listener.accept()) {
+            assertArrayEquals(new byte[] {5}, Streams.readExactly(c.stream(), 1));
+        }
+        sent.get(30, TimeUnit.SECONDS);
     }
 
     @Test
