@@ -12,6 +12,8 @@ module io.xbzrle.migration {
     requires com.google.common;
     requires jakarta.inject;
     requires java.management; // the migration's MXBean
+    // Optional: the machine's memory, for xbzrle.migration.destination-memory = auto.
+    requires static jdk.management;
 
     exports io.xbzrle.migration.plugins;
     exports io.xbzrle.migration.config;

@@ -40,6 +40,24 @@ final class MigrationCommandsIT {
         assertEquals("tcp", j.transport(), "loopback tcp is the demo's default");
     }
 
+    /**
+     * A guest bigger than the destination's memory budget is refused at the stream's header, before
+     * the destination allocates it; the source says why.
+     */
+    @Test
+    void aGuestTooBigForTheDestinationsMemoryIsRefusedAtTheHeader() throws Exception {
+        Path conf = dir.resolve("small.conf");
+        Files.writeString(conf, "xbzrle.migration.destination-memory = 8m\n");
+        Launcher.Result r = Launcher.run("demo", "--ram", "16m", "--workload", "idle", "--timeout", "30s", "--json",
+                "--config", conf.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        ResultJson j = ResultJson.of(r.out());
+        assertEquals("failed", j.status(), j.toString());
+        assertTrue(j.error().contains("does not fit in this destination's memory for migrations: 8m"), j.error());
+        assertTrue(j.error().contains("xbzrle.migration.destination-memory"), j.error());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
     @Test
     void demoThroughAFileCompletesAndVerifies() throws Exception {
         Launcher.Result r = Launcher.run("demo", "--ram", "16m", "--workload", "sparse-random", "--transport", "file",

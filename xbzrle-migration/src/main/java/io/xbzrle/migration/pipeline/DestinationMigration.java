@@ -109,7 +109,9 @@ public final class DestinationMigration {
             Region region = header.regions().get(0);
             PageCodec codec;
             try {
-                codec = setup.codec(header);
+                // Without XBZRLE the stream has no deltas (the reader refuses any): a destination
+                // lacking the header's codec can still take it.
+                codec = header.xbzrle() ? setup.codec(header) : null;
                 image = setup.image(header, region);
             } catch (RuntimeException | IOException e) {
                 throw refuse(back, SourceMigration.describe(e));

@@ -11,7 +11,6 @@ import io.xbzrle.api.transport.Transport;
 import io.xbzrle.api.transport.TransportProvider;
 import io.xbzrle.migration.config.CoreSettings;
 import io.xbzrle.migration.config.SettingsException;
-import io.xbzrle.migration.memory.DirectImage;
 import io.xbzrle.migration.memory.FileImage;
 import io.xbzrle.migration.memory.GuestMemory;
 import io.xbzrle.migration.memory.MemoryImage;
@@ -37,6 +36,8 @@ public final class Migrations {
     private final Provider<PageCodec> codecs;
     private final Provider<PageCache> caches;
     private final LongSupplier nanoClock;
+    /** Shared by the migrations this object receives at once. */
+    private final DestinationMemory destinationMemory;
 
     @Inject
     Migrations(Config config, PluginRegistry registry, CoreSettings core, MigrationSettings settings,
@@ -49,6 +50,7 @@ public final class Migrations {
         this.codecs = requireNonNull(codecs, "codecs is null");
         this.caches = requireNonNull(caches, "caches is null");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock is null");
+        this.destinationMemory = DestinationMemory.from(config);
         // The codec and cache are made per migration, but their names are checked now: a misspelt
         // policy fails when the pipeline is built, not once a guest is allocated and running. (Not
         // in MigrationModule.configure: Guice logs a stack trace for an exception thrown there.)
@@ -102,7 +104,7 @@ public final class Migrations {
             public MemoryImage image(StreamHeader header, Region region) throws IOException {
                 return ramFile.isPresent()
                         ? FileImage.open(ramFile.get(), header.pageSize(), region.pages())
-                        : new DirectImage(header.pageSize(), region.pages());
+                        : destinationMemory.image(header.pageSize(), region.pages());
             }
 
             @Override

@@ -294,6 +294,18 @@ final class SourceMigrationSpiTest {
     }
 
     @Test
+    void withoutXbzrleADestinationLackingTheCodecTakesTheStream() throws Exception {
+        ScriptedGuest guest = new ScriptedGuest(16, m -> { }, List.of());
+        Loopback.Outcome o = Loopback.run(guest, Loopback.codec(), Loopback.cache("lru", 1 << 20),
+                InMemoryTransport.duplex(), Loopback.settings(false, 0, Duration.ofMillis(100), Duration.ofSeconds(30)),
+                guest.clock::get, new Loopback.Setup(), Limits.DEFAULT, "lz4");
+
+        assertEquals("completed", o.source().status(), o.source().toString());
+        assertEquals(Boolean.TRUE, o.source().verifyMatch(), o.source().toString());
+        assertEquals("completed", o.destination().status(), o.destination().toString());
+    }
+
+    @Test
     void aDestinationWhoseLimitsTheHeaderExceedsRefusesWithTheReason() throws Exception {
         ScriptedGuest guest = new ScriptedGuest(64, m -> { }, List.of());
         Loopback.Outcome o = Loopback.run(guest, Loopback.codec(), Loopback.cache("lru", 1 << 20),
