@@ -116,6 +116,11 @@ final class ResultJson {
         return count(section("ram"), key);
     }
 
+    /** A top-level count: {@code total-time}, {@code downtime}, {@code expected-downtime}, ... */
+    long number(String key) {
+        return count(json, key);
+    }
+
     long cache(String key) {
         return count(section("xbzrle-cache"), key);
     }
