@@ -43,7 +43,12 @@ import java.util.function.LongSupplier;
  * size may be read and changed from other threads (JMX).
  */
 public final class SourceMigration {
-    private static final int RECORD_OVERHEAD = 15; // type, region, index, length: what QEMU counts too
+    /**
+     * What QEMU's xbzrle {@code bytes} adds to a delta's length: its flag byte and 16-bit length,
+     * leaving out the page's address (QEMU-NOTES §6); our record's own framing differs, the counter
+     * keeps QEMU's meaning so that {@code encoding-rate} compares with QEMU's.
+     */
+    private static final int QEMU_XBZRLE_OVERHEAD = 3;
     /** Frames queued for the stream's writing thread, when it has one: enough to ride out a slow write. */
     static final int FRAMES_IN_FLIGHT = 2;
 
@@ -322,7 +327,7 @@ public final class SourceMigration {
                 status.normalPage(pageSize);
             } else {
                 writer.xbzrle(0, i, delta, 0, n);
-                status.xbzrleBytes(n + RECORD_OVERHEAD);
+                status.xbzrleBytes(n + QEMU_XBZRLE_OVERHEAD);
             }
             if (!lastRound) {
                 store(i, page); // what the destination now holds
