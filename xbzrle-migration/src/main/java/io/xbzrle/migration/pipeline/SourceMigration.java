@@ -51,6 +51,8 @@ public final class SourceMigration {
     private static final int QEMU_XBZRLE_OVERHEAD = 3;
     /** Frames queued for the stream's writing thread, when it has one: enough to ride out a slow write. */
     static final int FRAMES_IN_FLIGHT = 2;
+    /** Auto-converge weighs periods of more than this, as QEMU's bitmap-sync rate update. */
+    private static final long THROTTLE_PERIOD_NANOS = 1_000_000_000L;
 
     private final GuestMemory memory;
     private final PageCodec codec;
@@ -164,6 +166,10 @@ public final class SourceMigration {
         private long expectedDowntimeNanos;
         private int throttle;
         private int strikes;
+        /** The auto-converge period: when it began, the stream's bytes then, the bytes found dirty since. */
+        private long periodStartNanos = start;
+        private long periodStartBytes;
+        private long periodDirtyBytes;
         private long roundStartNanos;
         private long roundStartBytes;
         private long roundPages;
@@ -237,7 +243,7 @@ public final class SourceMigration {
                     lastRound = true;
                 } else {
                     checkTimeout();
-                    autoConverge(dirtyPages * pageSize, roundBytes);
+                    autoConverge(dirtyPages * pageSize);
                 }
             }
             byte[] sha = MemoryDigest.sha256(memory);
@@ -379,23 +385,32 @@ public final class SourceMigration {
             }
         }
 
-        /** QEMU's auto-converge: two periods in a row dirtying more than half what was sent: throttle. */
-        private void autoConverge(long dirtyBytes, long sentBytes) {
+        /**
+         * QEMU's auto-converge ({@code migration_trigger_throttle}), after a dirty sync: over a
+         * period of more than a second, the bytes found dirty at its syncs against the bytes sent
+         * in it; the second period (not necessarily in a row, as QEMU's {@code dirty_rate_high_cnt})
+         * dirtying more than half of what was sent throttles the guest, or throttles it more.
+         */
+        private void autoConverge(long dirtyBytes) {
             if (!settings.autoConverge()) {
                 return;
             }
-            if (dirtyBytes > sentBytes / 2) {
-                strikes++;
-            } else {
-                strikes = 0;
+            periodDirtyBytes += dirtyBytes;
+            long now = nanoClock.getAsLong();
+            if (now - periodStartNanos <= THROTTLE_PERIOD_NANOS) {
+                return;
             }
-            if (strikes >= 2) {
+            long sent = writer.bytesWritten() - periodStartBytes;
+            if (periodDirtyBytes > sent / 2 && ++strikes >= 2) {
+                strikes = 0;
                 throttle = throttle == 0 ? settings.throttleInitial()
                         : Math.min(settings.throttleMax(), throttle + settings.throttleIncrement());
                 memory.throttle(throttle / 100.0);
                 status.throttle(throttle);
-                strikes = 0;
             }
+            periodStartNanos = now;
+            periodStartBytes = writer.bytesWritten();
+            periodDirtyBytes = 0;
         }
 
         void fail(String how, String why) {
@@ -414,6 +429,9 @@ public final class SourceMigration {
         }
 
         void close() {
+            if (throttle > 0) {
+                memory.throttle(0); // as QEMU stops throttling when the migration ends, however it ends
+            }
             if (!"completed".equals(statusName) && memory.paused()) {
                 memory.resume(); // the source runs on where the migration failed
             }
