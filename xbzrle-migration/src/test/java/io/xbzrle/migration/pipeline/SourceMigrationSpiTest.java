@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The source against faked SPIs: a codec that overflows, caches that refuse, a transport that breaks. */
 final class SourceMigrationSpiTest {
@@ -120,6 +122,55 @@ final class SourceMigrationSpiTest {
         MigrationResult.Cache c = o.source().cache();
         assertTrue(c.pages() > 0 && expected[0] > 0, o.source().toString());
         assertEquals(expected[0], c.bytes(), o.source().toString());
+    }
+
+    /**
+     * The cache's size changed while rounds run, from another thread as the MXBean does (QEMU's
+     * xbzrle-cache-size): shrunk to 16 pages before round 3, grown to 512 before round 4. Round 3
+     * finds at most the 16 pages kept, round 5 all 200 again, and the memory still verifies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lru", "aging"})
+    void theCacheResizedFromAnotherThreadWhileRoundsRunStaysCorrect(String policy) throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("guest seed: " + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        PageCache cache = Loopback.cache(policy, 256L * PAGE);
+        ScriptedGuest.Step some = g -> few(g, 0, 200, random);
+        ScriptedGuest.Step shrink = g -> {
+            resizeFromAnotherThread(cache, 16L * PAGE);
+            few(g, 0, 200, random);
+        };
+        ScriptedGuest.Step grow = g -> {
+            resizeFromAnotherThread(cache, 512L * PAGE);
+            few(g, 0, 200, random);
+        };
+        ScriptedGuest guest = new ScriptedGuest(256, m -> {
+            random.nextBytes(m);
+            for (int p = 0; p < 256; p++) {
+                m[p * PAGE] = 1;
+            }
+        }, List.of(some, shrink, grow, some, g -> few(g, 0, 1, random)));
+
+        Loopback.Outcome o = Loopback.run(guest, Loopback.codec(), cache, InMemoryTransport.duplex(), FAST,
+                guest.clock::get);
+
+        assertVerified(o);
+        List<MigrationResult.Round> rounds = o.source().rounds();
+        assertEquals(6, rounds.size(), rounds.toString());
+        assertTrue(rounds.get(2).xbzrlePages() <= 16, "round 3 after the shrink: " + rounds);
+        assertEquals(200, rounds.get(4).xbzrlePages(), "round 5 after the growth: " + rounds);
+        assertEquals(512L * PAGE, cache.capacityBytes());
+    }
+
+    private static void resizeFromAnotherThread(PageCache cache, long bytes) {
+        Thread jmx = new Thread(() -> cache.resize(bytes), "test-jmx");
+        jmx.start();
+        try {
+            jmx.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
