@@ -1,6 +1,7 @@
 package io.xbzrle.cli;
 
 import io.xbzrle.migration.pipeline.MigrationStatus;
+import java.io.Console;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +25,7 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     static ProgressDisplay start(MigrationStatus status, boolean json) {
-        if (json || System.console() == null) {
+        if (json || !onTerminal()) {
             return new ProgressDisplay(null, null);
         }
         long total = status.published().totalBytes();
@@ -51,6 +52,23 @@ final class ProgressDisplay implements AutoCloseable {
         if (bar != null) {
             poller.shutdownNow();
             bar.close();
+        }
+    }
+
+    /**
+     * Whether stdout and stdin are a terminal. Up to Java 21 {@code System.console()} is null when
+     * they are not; Java 22 to 24 return a console anyway, whose {@code isTerminal()} (22 and
+     * later) tells.
+     */
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // before Java 22: a console is a terminal
         }
     }
 }
