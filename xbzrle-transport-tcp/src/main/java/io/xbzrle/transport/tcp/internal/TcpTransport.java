@@ -49,6 +49,11 @@ final class TcpTransport implements Transport {
         this.warmUp = tls.map(t -> new TlsWarmUp(t, settings.tls().warmUpBytes()));
     }
 
+    /** Whether an accepted socket needs a handshake before it is a connection (TLS). */
+    boolean handshakes() {
+        return tls.isPresent();
+    }
+
     TcpSettings settings() {
         return settings;
     }
@@ -160,7 +165,9 @@ final class TcpTransport implements Transport {
                 server.setReceiveBufferSize(settings.receiveBuffer());
             }
             server.bind(new InetSocketAddress(bindAddress, address.port()));
-            server.setSoTimeout(settings.acceptTimeout().isZero() ? 0 : timeoutMillis(settings.acceptTimeout().toMillis()));
+            // With TLS the listener's own queue times the wait (handshakes run on threads of their own).
+            server.setSoTimeout(settings.acceptTimeout().isZero() || tls.isPresent() ? 0
+                    : timeoutMillis(settings.acceptTimeout().toMillis()));
             return new TcpListener(TcpAddress.uri(address.host(), server.getLocalPort()), server, this);
         } catch (IOException e) {
             closeQuietly(server);

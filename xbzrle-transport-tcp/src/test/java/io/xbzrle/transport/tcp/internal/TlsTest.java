@@ -156,6 +156,23 @@ final class TlsTest {
         }
     }
 
+    /**
+     * Handshakes run apart: a peer that connects and then says nothing holds up no other, the
+     * trusted source behind it is accepted at once, not after the stalled one's connect-timeout.
+     */
+    @Test
+    void aStalledHandshakeHoldsUpNoOtherSource() throws Exception {
+        TcpTransport destination = tls(certificates.node, Map.of("connect-timeout", "20s"));
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"));
+             Socket stalled = new Socket(listener.address().getHost(), listener.address().getPort())) {
+            long t0 = System.nanoTime();
+            assertTakesTheNextSource(listener, tls(certificates.node, Map.of()));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 10_000, "accepted in " + ms + " ms, not after the stalled peer's 20 s");
+            assertTrue(stalled.isConnected());
+        }
+    }
+
     /** A source of {@code transport} connects and sends a byte: the listener accepts it and reads it. */
     private static void assertTakesTheNextSource(Listener listener, TcpTransport transport) throws Exception {
         Future<?> sent = executor.submit(() -> {
