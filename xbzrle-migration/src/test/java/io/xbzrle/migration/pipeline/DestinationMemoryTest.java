@@ -41,15 +41,29 @@ final class DestinationMemoryTest {
     }
 
     @Test
+    void autoWeighsEachGuestAgainstTheMemoryAvailableNowLessTheMargin() {
+        long[] available = {10L << 20};
+        DestinationMemory auto = new DestinationMemory(() -> available[0], 1L << 20);
+        try (MemoryImage a = auto.image(PAGE, 2048)) { // 8 MiB of the 9 left
+            assertEquals(0, auto.held(), "once made, the machine's own figure counts it");
+            available[0] -= 8L << 20; // as the zero-filled image now takes it
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> auto.image(PAGE, 512));
+            assertTrue(e.getMessage().contains("2m (2097152 bytes), does not fit in what this destination has "
+                    + "available: 1m"), e.getMessage());
+            assertTrue(e.getMessage().contains("auto: the machine's available memory less 1m"), e.getMessage());
+            assertEquals(0, auto.held(), "a refusal holds nothing");
+        }
+    }
+
+    @Test
     void theSettingTakesAutoOrASize() {
         DestinationMemory auto = DestinationMemory.from(ConfigFactory.parseString(DestinationMemory.KEY + " = auto"));
+        auto.image(PAGE, 1).close();
         long machine = DestinationMemory.machineMemory();
-        assertTrue(machine > 0, "this JVM reports the machine's memory");
-        MemoryImage small = auto.image(PAGE, 1);
-        small.close();
-        IllegalStateException tooBig = assertThrows(IllegalStateException.class,
-                () -> auto.image(PAGE, machine / PAGE + 1));
-        assertTrue(tooBig.getMessage().contains("auto: the machine's memory"), tooBig.getMessage());
+        long now = DestinationMemory.availableMemory();
+        assertTrue(machine > 0 && now > 0 && now <= machine, "available " + now + " of " + machine);
+        assertThrows(IllegalStateException.class, () -> auto.image(PAGE, machine / PAGE + 1),
+                "a guest bigger than the machine");
 
         DestinationMemory sized = DestinationMemory.from(ConfigFactory.parseString(DestinationMemory.KEY + " = 8m"));
         assertThrows(IllegalStateException.class, () -> sized.image(PAGE, 2049));
