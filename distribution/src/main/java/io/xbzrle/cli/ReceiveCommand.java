@@ -84,7 +84,10 @@ final class ReceiveCommand implements Callable<Integer> {
                 err.flush();
             }
             if (single) {
-                MigrationResult r = migrations.destination(accept(listener, err), Optional.ofNullable(ramFile)).run();
+                Connection c = accept(listener, err);
+                // One migration: later sources are refused at once rather than held while it runs.
+                listener.close();
+                MigrationResult r = migrations.destination(c, Optional.ofNullable(ramFile)).run();
                 report(out, err, r);
                 return ResultPrinter.exitCode(r);
             }

@@ -103,15 +103,15 @@ final class AutoConvergeTest {
      */
     @Test
     void aGuestThatOutrunsTheLinkIsThrottledStepByStepAndReleasedAtTheEnd() throws Exception {
-        List<Double> t = throttlesOf(true, Duration.ofMillis(7500));
-        assertTrue(t.size() >= 3, "throttled twice in 7.5 s of a guest rewriting every page, then released: " + t);
+        List<Double> t = throttlesOf(true, Duration.ofMillis(8500));
+        assertTrue(t.size() >= 3, "throttled twice in 8.5 s of a guest rewriting every page, then released: " + t);
         assertEquals(0.0, t.get(t.size() - 1), "the migration's end lifts the throttle: " + t);
         List<Double> steps = t.subList(0, t.size() - 1);
         assertEquals(0.20, steps.get(0), 1e-9, "first cpu-throttle-initial");
         for (int k = 1; k < steps.size(); k++) {
             assertEquals(Math.min(0.25, steps.get(k - 1) + 0.10), steps.get(k), 1e-9, "then +increment, up to max: " + t);
         }
-        assertTrue(steps.size() <= 3, "a throttle per two periods of over a second, no faster: " + t);
+        assertTrue(steps.size() <= 4, "a throttle per two periods of over a second, no faster: " + t);
     }
 
     @Test

@@ -12,12 +12,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,25 +32,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * certificate makes {@code accept()} fail with a {@link PeerSetupException} and never yields a
  * connection. Closing from another thread makes a waiting {@code accept()} fail at once.
  *
- * <p>With TLS, handshakes run on threads of their own ({@value #MAX_HANDSHAKES} at most at once;
- * a peer beyond them is dropped), fed by an accepting thread started at the first
- * {@code accept()}: a peer that stalls its handshake holds up no other, for at most
- * {@code connect-timeout} it holds a handshake thread. Without TLS an accepted socket is a
+ * <p>With TLS, handshakes run on threads of their own, fed by an accepting thread started at the
+ * first {@code accept()}: {@value #MAX_HANDSHAKES} at once, {@value #QUEUED_HANDSHAKES} more
+ * waiting their turn (a peer beyond them is dropped), each closed if it has not finished within
+ * {@code connect-timeout}, however slowly its peer sends. A peer that stalls its handshake so
+ * holds up no other source. {@code accept-timeout} runs from the first {@code accept()} without a
+ * connection, across peers that failed to set one up. Without TLS an accepted socket is a
  * connection at once, on the caller's thread.
  */
 final class TcpListener implements Listener {
     static final int MAX_HANDSHAKES = 16;
-    /** How often a waiting accept() looks at whether the listener broke or closed. */
-    private static final long CHECK_MILLIS = 100;
+    static final int QUEUED_HANDSHAKES = 64;
+    /** Wakes a waiting accept() when the listener closes or the accepting thread stops. */
+    private static final Object WAKE = new Object();
 
     private final URI address;
     private final ServerSocket server;
     private final TcpTransport transport;
     private volatile boolean closed;
-    /** With TLS: set-up connections and peers' failures, in the order they ended; then why accepting stopped. */
+    /** With TLS: set-up connections and peers' failures, in the order they ended. */
     private final BlockingQueue<Object> ready = new LinkedBlockingQueue<>();
+    /** Sockets whose handshake runs or waits: closed with the listener. */
+    private final Set<Socket> settingUp = ConcurrentHashMap.newKeySet();
     private volatile TransportException broken;
+    /** When the wait for a connection began, across failed peers; 0 when none waits. */
+    private long waitingSince; // guarded by this
     private ThreadPoolExecutor handshakes; // guarded by this
+    private ScheduledExecutorService deadlines; // guarded by this
     private Thread acceptor; // guarded by this
 
     TcpListener(URI address, ServerSocket server, TcpTransport transport) {
@@ -66,27 +80,30 @@ final class TcpListener implements Listener {
         if (!transport.handshakes()) {
             return transport.accepted(address, acceptSocket());
         }
-        startAccepting();
         long timeout = transport.settings().acceptTimeout().toNanos();
-        long deadline = System.nanoTime() + timeout;
+        long since = startAccepting();
         try {
             while (true) {
-                Object next = ready.poll(CHECK_MILLIS, TimeUnit.MILLISECONDS);
-                if (next instanceof Connection c) {
-                    return c;
-                }
-                if (next instanceof TransportException e) {
-                    throw e;
-                }
                 if (closed) {
                     throw new TransportException(address, "listener closed");
                 }
-                if (broken != null) {
-                    throw broken;
-                }
-                if (timeout > 0 && System.nanoTime() - deadline > 0) {
+                long left = timeout == 0 ? Long.MAX_VALUE : since + timeout - System.nanoTime();
+                if (left <= 0) {
                     throw new TransportException(address, "no source connected within "
                             + TcpSettings.format(transport.settings().acceptTimeout()) + " (accept-timeout)");
+                }
+                Object next = ready.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                if (next instanceof Connection c) {
+                    synchronized (this) {
+                        waitingSince = 0;
+                    }
+                    return c;
+                }
+                if (next instanceof PeerSetupException e) {
+                    throw e; // the wait goes on from the same start at the next accept()
+                }
+                if (broken != null) {
+                    throw broken;
                 }
             }
         } catch (InterruptedException e) {
@@ -109,19 +126,27 @@ final class TcpListener implements Listener {
         }
     }
 
-    private synchronized void startAccepting() {
-        if (acceptor != null) {
-            return;
+    /** Starts the accepting thread once; returns when the current wait for a connection began. */
+    private synchronized long startAccepting() {
+        if (waitingSince == 0) {
+            waitingSince = System.nanoTime();
         }
-        AtomicInteger count = new AtomicInteger();
-        handshakes = new ThreadPoolExecutor(0, MAX_HANDSHAKES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "xbzrle-tls-handshake-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        acceptor = new Thread(this::acceptLoop, "xbzrle-tcp-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        if (acceptor == null) {
+            AtomicInteger count = new AtomicInteger();
+            handshakes = new ThreadPoolExecutor(MAX_HANDSHAKES, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(QUEUED_HANDSHAKES), r -> daemon(r, "xbzrle-tls-handshake-" + count.incrementAndGet()));
+            handshakes.allowCoreThreadTimeOut(true);
+            deadlines = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "xbzrle-tls-handshake-deadline"));
+            acceptor = daemon(this::acceptLoop, "xbzrle-tcp-accept");
+            acceptor.start();
+        }
+        return waitingSince;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private void acceptLoop() {
@@ -131,33 +156,59 @@ final class TcpListener implements Listener {
                 raw = acceptSocket();
             } catch (TransportException e) {
                 broken = e;
+                ready.add(WAKE);
                 return;
             }
+            settingUp.add(raw);
             try {
                 handshakes.execute(() -> setUp(raw));
             } catch (RejectedExecutionException e) {
-                // As many handshakes as allowed are under way (or the listener closed): drop this one.
+                // As many handshakes as allowed run and wait (or the listener closed): drop this one.
+                settingUp.remove(raw);
                 TcpTransport.closeQuietly(raw);
                 if (!closed) {
-                    ready.add(new PeerSetupException(address, "connection from "
-                            + TcpAddress.uri((InetSocketAddress) raw.getRemoteSocketAddress()).getAuthority()
-                            + " dropped: " + MAX_HANDSHAKES + " TLS handshakes are under way", e));
+                    ready.add(new PeerSetupException(address, "connection from " + peer(raw) + " dropped: "
+                            + (MAX_HANDSHAKES + QUEUED_HANDSHAKES) + " TLS handshakes are under way or waiting", e));
                 }
             }
         }
     }
 
+    /** The handshake, on a thread of the pool, closed by a timer past connect-timeout. */
     private void setUp(Socket raw) {
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            late.set(true);
+            TcpTransport.closeQuietly(raw);
+        }, transport.settings().connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         Object outcome;
         try {
             outcome = transport.accepted(address, raw);
         } catch (PeerSetupException e) {
-            outcome = e;
+            outcome = late.get() ? new PeerSetupException(address, "TLS handshake with " + peer(raw)
+                    + " did not finish within " + TcpSettings.format(transport.settings().connectTimeout())
+                    + " (connect-timeout)", e) : e;
+        } catch (RuntimeException | Error e) {
+            TcpTransport.closeQuietly(raw);
+            outcome = new PeerSetupException(address, "connection from " + peer(raw) + " failed during set-up: " + e, e);
+        } finally {
+            deadline.cancel(false);
+            settingUp.remove(raw);
+        }
+        if (outcome instanceof Connection c && late.get()) {
+            TcpTransport.closeQuietly(c); // its socket was closed under it
+            outcome = new PeerSetupException(address, "TLS handshake with " + peer(raw) + " did not finish within "
+                    + TcpSettings.format(transport.settings().connectTimeout()) + " (connect-timeout)", null);
         }
         ready.add(outcome);
         if (closed) {
             drain(); // no accept() will take it
         }
+    }
+
+    private static String peer(Socket raw) {
+        return raw.getRemoteSocketAddress() instanceof InetSocketAddress a ? TcpAddress.uri(a).getAuthority()
+                : String.valueOf(raw.getRemoteSocketAddress());
     }
 
     private void drain() {
@@ -178,10 +229,15 @@ final class TcpListener implements Listener {
         } finally {
             synchronized (this) {
                 if (handshakes != null) {
-                    handshakes.shutdown(); // running handshakes end within connect-timeout; their connections are closed
+                    handshakes.shutdownNow();
+                    deadlines.shutdownNow();
                 }
             }
+            for (Socket s : settingUp) {
+                TcpTransport.closeQuietly(s); // handshakes under way end at once
+            }
             drain();
+            ready.add(WAKE);
         }
     }
 }

@@ -173,6 +173,33 @@ final class TlsTest {
         }
     }
 
+    /**
+     * A peer that trickles its handshake, a byte at a time within every read's timeout, is cut off
+     * at connect-timeout all the same.
+     */
+    @Test
+    void aHandshakeTrickledByteByByteEndsAtConnectTimeout() throws Exception {
+        TcpTransport destination = tls(certificates.node, Map.of("connect-timeout", "1s"));
+        try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"));
+             Socket slow = new Socket(listener.address().getHost(), listener.address().getPort())) {
+            Future<?> trickle = executor.submit(() -> {
+                // A TLS handshake record of 512 bytes, announced, then sent a byte every 300 ms.
+                slow.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+                for (int k = 0; k < 40 && !slow.isClosed(); k++) {
+                    Thread.sleep(300);
+                    slow.getOutputStream().write(1);
+                }
+                return null;
+            });
+            long t0 = System.nanoTime();
+            PeerSetupException e = assertThrows(PeerSetupException.class, listener::accept);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getMessage().contains("did not finish within 1s (connect-timeout)"), e.getMessage());
+            assertTrue(ms < 5_000, "cut off after " + ms + " ms");
+            trickle.cancel(true);
+        }
+    }
+
     /** A source of {@code transport} connects and sends a byte: the listener accepts it and reads it. */
     private static void assertTakesTheNextSource(Listener listener, TcpTransport transport) throws Exception {
         Future<?> sent = executor.submit(() -> {
