@@ -16,14 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,7 +54,6 @@ final class TcpListener implements Listener {
     /** When the wait for a connection began, across failed peers; 0 when none waits. */
     private long waitingSince; // guarded by this
     private ThreadPoolExecutor handshakes; // guarded by this
-    private ScheduledExecutorService deadlines; // guarded by this
     private Thread acceptor; // guarded by this
 
     TcpListener(URI address, ServerSocket server, TcpTransport transport) {
@@ -136,7 +131,6 @@ final class TcpListener implements Listener {
             handshakes = new ThreadPoolExecutor(MAX_HANDSHAKES, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(QUEUED_HANDSHAKES), r -> daemon(r, "xbzrle-tls-handshake-" + count.incrementAndGet()));
             handshakes.allowCoreThreadTimeOut(true);
-            deadlines = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "xbzrle-tls-handshake-deadline"));
             acceptor = daemon(this::acceptLoop, "xbzrle-tcp-accept");
             acceptor.start();
         }
@@ -174,31 +168,28 @@ final class TcpListener implements Listener {
         }
     }
 
-    /** The handshake, on a thread of the pool, closed by a timer past connect-timeout. */
+    /** The handshake, on a thread of the pool, closed past connect-timeout. */
     private void setUp(Socket raw) {
-        AtomicBoolean late = new AtomicBoolean();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-            late.set(true);
-            TcpTransport.closeQuietly(raw);
-        }, transport.settings().connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        HandshakeDeadlines.Deadline deadline = transport.deadlines().start(raw,
+                transport.settings().connectTimeout().toNanos());
         Object outcome;
         try {
             outcome = transport.accepted(address, raw);
         } catch (PeerSetupException e) {
-            outcome = late.get() ? new PeerSetupException(address, "TLS handshake with " + peer(raw)
-                    + " did not finish within " + TcpSettings.format(transport.settings().connectTimeout())
-                    + " (connect-timeout)", e) : e;
+            outcome = e;
         } catch (RuntimeException | Error e) {
             TcpTransport.closeQuietly(raw);
             outcome = new PeerSetupException(address, "connection from " + peer(raw) + " failed during set-up: " + e, e);
         } finally {
-            deadline.cancel(false);
             settingUp.remove(raw);
         }
-        if (outcome instanceof Connection c && late.get()) {
-            TcpTransport.closeQuietly(c); // its socket was closed under it
+        if (deadline.end()) {
+            if (outcome instanceof Connection c) {
+                TcpTransport.closeQuietly(c); // its socket was closed as it finished
+            }
             outcome = new PeerSetupException(address, "TLS handshake with " + peer(raw) + " did not finish within "
-                    + TcpSettings.format(transport.settings().connectTimeout()) + " (connect-timeout)", null);
+                    + TcpSettings.format(transport.settings().connectTimeout()) + " (connect-timeout)",
+                    outcome instanceof Throwable t ? t : null);
         }
         ready.add(outcome);
         if (closed) {
@@ -230,7 +221,6 @@ final class TcpListener implements Listener {
             synchronized (this) {
                 if (handshakes != null) {
                     handshakes.shutdownNow();
-                    deadlines.shutdownNow();
                 }
             }
             for (Socket s : settingUp) {

@@ -42,11 +42,17 @@ final class TcpTransport implements Transport {
     private final Optional<Tls> tls;
     /** Run at the first connect or listen, while the migration sets up. */
     private final Optional<TlsWarmUp> warmUp;
+    /** Bounds whole TLS handshakes, both ways, by connect-timeout. */
+    private final HandshakeDeadlines deadlines = new HandshakeDeadlines();
 
     TcpTransport(TcpSettings settings) {
         this.settings = requireNonNull(settings, "settings is null");
         this.tls = settings.tls().enabled() ? Optional.of(Tls.create(settings.tls())) : Optional.empty();
         this.warmUp = tls.map(t -> new TlsWarmUp(t, settings.tls().warmUpBytes()));
+    }
+
+    HandshakeDeadlines deadlines() {
+        return deadlines;
     }
 
     /** Whether an accepted socket needs a handshake before it is a connection (TLS). */
@@ -117,23 +123,31 @@ final class TcpTransport implements Transport {
             }
             raw.setSoTimeout(timeoutMillis(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             SSLSocket ssl = tls.get().client(raw, address.host(), address.port());
+            HandshakeDeadlines.Deadline whole = deadlines.start(raw, deadline - System.nanoTime());
+            int answer;
             try {
                 ssl.startHandshake();
-                int answer = ssl.getInputStream().read();
-                if (answer != ACCEPTED) {
-                    throw new TransportException(endpoint, "TLS handshake failed: the destination closed the "
-                            + "connection without accepting it");
-                }
+                answer = ssl.getInputStream().read();
             } catch (SSLException e) {
+                if (whole.end()) {
+                    throw handshakeTimedOut(endpoint, e);
+                }
                 throw new TransportException(endpoint, "TLS handshake failed: " + Tls.describe(e, true), e);
             } catch (SocketTimeoutException e) {
-                throw new TransportException(endpoint, "TLS handshake timed out after "
-                        + TcpSettings.format(settings.connectTimeout()), e);
+                whole.end();
+                throw handshakeTimedOut(endpoint, e);
             } catch (IOException e) {
-                if (e instanceof TransportException te) {
-                    throw te;
+                if (whole.end()) {
+                    throw handshakeTimedOut(endpoint, e);
                 }
                 throw new TransportException(endpoint, "TLS handshake failed: " + TcpConnection.describe(e), e);
+            }
+            if (whole.end()) {
+                throw handshakeTimedOut(endpoint, null); // closed at the deadline as it finished
+            }
+            if (answer != ACCEPTED) {
+                throw new TransportException(endpoint, "TLS handshake failed: the destination closed the "
+                        + "connection without accepting it");
             }
             raw.setSoTimeout(timeoutMillis(settings.ioTimeout().toMillis()));
             return new TcpConnection(endpoint, raw, ssl, true, settings.ioTimeout());
@@ -144,6 +158,11 @@ final class TcpTransport implements Transport {
             closeQuietly(raw);
             throw new TransportException(endpoint, "cannot set up the connection: " + TcpConnection.describe(e), e);
         }
+    }
+
+    private TransportException handshakeTimedOut(URI endpoint, Throwable cause) {
+        return new TransportException(endpoint, "TLS handshake timed out after "
+                + TcpSettings.format(settings.connectTimeout()), cause);
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.xbzrle.api.transport.Connection;
 import io.xbzrle.api.transport.Listener;
 import io.xbzrle.api.transport.PeerSetupException;
 import io.xbzrle.api.transport.TransportException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -196,6 +198,31 @@ final class TlsTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("did not finish within 1s (connect-timeout)"), e.getMessage());
             assertTrue(ms < 5_000, "cut off after " + ms + " ms");
+            trickle.cancel(true);
+        }
+    }
+
+    /** The source's side likewise: a destination that trickles its handshake is given up at connect-timeout. */
+    @Test
+    void aSourceGivesUpATrickledHandshakeAtConnectTimeout() throws Exception {
+        TcpTransport source = tls(certificates.node, Map.of("connect-timeout", "1s"));
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Future<?> trickle = executor.submit(() -> {
+                try (Socket s = fake.accept()) {
+                    s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, 0x02, 0x00});
+                    for (int k = 0; k < 40; k++) {
+                        Thread.sleep(300);
+                        s.getOutputStream().write(2);
+                    }
+                }
+                return null;
+            });
+            long t0 = System.nanoTime();
+            TransportException e = assertThrows(TransportException.class,
+                    () -> source.connect(URI.create("tcp://127.0.0.1:" + fake.getLocalPort())));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getMessage().contains("TLS handshake timed out after 1s"), e.getMessage());
+            assertTrue(ms < 5_000, "gave up after " + ms + " ms");
             trickle.cancel(true);
         }
     }
