@@ -34,7 +34,11 @@ public final class MigrationStatus {
     // QEMU's period rates (migration_update_rates): computed at a sync more than a second after
     // the last computation, over the pages sent since.
     private long targetPages;
+    /** A period is over at the first sync more than this after its start, as QEMU's. */
+    private static final long PERIOD_NANOS = 1_000_000_000L;
     private long rateStart = -1;
+    private long periodDirtyBytes;
+    private long periodStartTransferred;
     private long prevTargetPages;
     private long prevCacheMiss;
     private long prevXbzrlePages;
@@ -123,17 +127,39 @@ public final class MigrationStatus {
         xbzrleBytes += pageSize;
     }
 
-    /** After every dirty-log sync (QEMU's dirty-sync-count counts them), at {@code nowNanos}. */
-    void synced(long dirtyBytes, long nowNanos) {
+    /**
+     * A period of QEMU's {@code migration_bitmap_sync}, of more than a second, that ended at a
+     * sync: the bytes found dirty at its syncs and the bytes sent in it (what auto-converge weighs).
+     */
+    record Period(long dirtyBytes, long sentBytes) {
+    }
+
+    /**
+     * After every dirty-log sync (QEMU's dirty-sync-count counts them), at {@code nowNanos}, with
+     * the bytes it found dirty.
+     *
+     * @return the period this sync ended, if it ended one (the rates are then updated); else null
+     */
+    Period synced(long dirtyBytes, long nowNanos) {
         syncs++;
         remainingBytes = dirtyBytes;
+        Period ended = null;
         if (rateStart < 0) {
-            rateStart = nowNanos; // the first sync starts the first period
-        } else if (nowNanos - rateStart > 1_000_000_000L) {
-            updateRates();
+            // The first sync (every page) starts the first period.
             rateStart = nowNanos;
+            periodStartTransferred = transferred;
+        } else {
+            periodDirtyBytes += dirtyBytes;
+            if (nowNanos - rateStart > PERIOD_NANOS) {
+                updateRates();
+                ended = new Period(periodDirtyBytes, transferred - periodStartTransferred);
+                rateStart = nowNanos;
+                periodDirtyBytes = 0;
+                periodStartTransferred = transferred;
+            }
         }
         publish();
+        return ended;
     }
 
     /**

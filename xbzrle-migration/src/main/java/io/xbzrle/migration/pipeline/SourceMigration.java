@@ -51,8 +51,6 @@ public final class SourceMigration {
     private static final int QEMU_XBZRLE_OVERHEAD = 3;
     /** Frames queued for the stream's writing thread, when it has one: enough to ride out a slow write. */
     static final int FRAMES_IN_FLIGHT = 2;
-    /** Auto-converge weighs periods of more than this, as QEMU's bitmap-sync rate update. */
-    private static final long THROTTLE_PERIOD_NANOS = 1_000_000_000L;
 
     private final GuestMemory memory;
     private final PageCodec codec;
@@ -166,10 +164,6 @@ public final class SourceMigration {
         private long expectedDowntimeNanos;
         private int throttle;
         private int strikes;
-        /** The auto-converge period: when it began, the stream's bytes then, the bytes found dirty since. */
-        private long periodStartNanos = start;
-        private long periodStartBytes;
-        private long periodDirtyBytes;
         private long roundStartNanos;
         private long roundStartBytes;
         private long roundPages;
@@ -220,7 +214,7 @@ public final class SourceMigration {
                 memory.syncDirtyLog(dirty);
                 generation++;
                 long dirtyPages = dirty.cardinality();
-                status.synced(dirtyPages * pageSize, nanoClock.getAsLong());
+                MigrationStatus.Period period = status.synced(dirtyPages * pageSize, nanoClock.getAsLong());
                 status.dirtyRate(dirtyPages * 1e9 / roundNanos);
                 double bytesPerPage = sent == 0 ? pageSize : (double) roundBytes / sent;
                 double bandwidth = roundBytes * 1e9 / roundNanos; // bytes per second
@@ -243,7 +237,9 @@ public final class SourceMigration {
                     lastRound = true;
                 } else {
                     checkTimeout();
-                    autoConverge(dirtyPages * pageSize);
+                    if (period != null) {
+                        autoConverge(period);
+                    }
                 }
             }
             byte[] sha = MemoryDigest.sha256(memory);
@@ -386,31 +382,22 @@ public final class SourceMigration {
         }
 
         /**
-         * QEMU's auto-converge ({@code migration_trigger_throttle}), after a dirty sync: over a
-         * period of more than a second, the bytes found dirty at its syncs against the bytes sent
-         * in it; the second period (not necessarily in a row, as QEMU's {@code dirty_rate_high_cnt})
-         * dirtying more than half of what was sent throttles the guest, or throttles it more.
+         * QEMU's auto-converge ({@code migration_trigger_throttle}), at the end of a period of more
+         * than a second: the second period (not necessarily in a row, as QEMU's
+         * {@code dirty_rate_high_cnt}) dirtying more than half of what it sent throttles the guest,
+         * or throttles it more.
          */
-        private void autoConverge(long dirtyBytes) {
+        private void autoConverge(MigrationStatus.Period period) {
             if (!settings.autoConverge()) {
                 return;
             }
-            periodDirtyBytes += dirtyBytes;
-            long now = nanoClock.getAsLong();
-            if (now - periodStartNanos <= THROTTLE_PERIOD_NANOS) {
-                return;
-            }
-            long sent = writer.bytesWritten() - periodStartBytes;
-            if (periodDirtyBytes > sent / 2 && ++strikes >= 2) {
+            if (period.dirtyBytes() > period.sentBytes() / 2 && ++strikes >= 2) {
                 strikes = 0;
                 throttle = throttle == 0 ? settings.throttleInitial()
                         : Math.min(settings.throttleMax(), throttle + settings.throttleIncrement());
                 memory.throttle(throttle / 100.0);
                 status.throttle(throttle);
             }
-            periodStartNanos = now;
-            periodStartBytes = writer.bytesWritten();
-            periodDirtyBytes = 0;
         }
 
         void fail(String how, String why) {

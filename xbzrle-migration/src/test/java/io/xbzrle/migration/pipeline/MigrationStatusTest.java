@@ -6,7 +6,7 @@ import io.xbzrle.api.cache.PageCache;
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
 
-/** QEMU's period rates (QEMU-NOTES §6): cache-miss-rate and encoding-rate. */
+/** QEMU's periods (QEMU-NOTES §6): cache-miss-rate, encoding-rate, and what auto-converge weighs. */
 final class MigrationStatusTest {
     private static final long MS = 1_000_000L;
     private final MigrationStatus status = new MigrationStatus(1 << 20, 4096, Mockito.mock(PageCache.class));
@@ -48,6 +48,18 @@ final class MigrationStatusTest {
         status.synced(0, 2002 * MS);
         assertEquals(10.0 / 40, status.snapshot().cacheMissRate(), 1e-12);
         assertEquals(50.0 * 4096 / 3000, status.snapshot().encodingRate(), 1e-12, "skipped pages: 0 bytes");
+    }
+
+    @Test
+    void aPeriodEndsAtTheFirstSyncPastASecondWithWhatWasDirtiedAndSentInIt() {
+        assertEquals(null, status.synced(1 << 20, 0), "the first sync (every page) opens the first period");
+        status.roundDone(1000);
+        assertEquals(null, status.synced(300, 600 * MS));
+        status.roundDone(1500);
+        assertEquals(new MigrationStatus.Period(300 + 200, 1500), status.synced(200, 1100 * MS));
+        status.roundDone(1800);
+        assertEquals(null, status.synced(50, 2000 * MS), "the next period began at 1100 ms");
+        assertEquals(new MigrationStatus.Period(50 + 70, 300), status.synced(70, 2101 * MS + 1));
     }
 
     @Test
