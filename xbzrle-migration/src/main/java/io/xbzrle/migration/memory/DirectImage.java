@@ -19,6 +19,7 @@ public final class DirectImage implements MemoryImage {
     private final int pageShift;
     private final long pageCount;
     private ByteBuffer[] chunks;
+    private final Runnable onClose;
 
     /**
      * @param pageSize a power of two from 64 bytes to 1 GiB
@@ -27,6 +28,15 @@ public final class DirectImage implements MemoryImage {
      * @throws IllegalStateException when the direct-memory limit is too low
      */
     public DirectImage(int pageSize, long pageCount) {
+        this(pageSize, pageCount, () -> { });
+    }
+
+    /**
+     * The same, running {@code onClose} once when the image is first closed (a budget it is held
+     * against).
+     */
+    public DirectImage(int pageSize, long pageCount, Runnable onClose) {
+        this.onClose = Objects.requireNonNull(onClose, "onClose is null");
         Pages.checkPageSize(pageSize);
         if (pageCount < 0) {
             throw new IllegalArgumentException("page count must be >= 0, not " + pageCount);
@@ -87,6 +97,7 @@ public final class DirectImage implements MemoryImage {
         if (chunks != null) {
             Arrays.fill(chunks, null);
             chunks = null;
+            onClose.run();
         }
     }
 

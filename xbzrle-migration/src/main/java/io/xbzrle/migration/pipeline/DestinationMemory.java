@@ -148,18 +148,17 @@ final class DestinationMemory {
     MemoryImage image(int pageSize, long pages) {
         long bytes = Math.multiplyExact(pages, (long) pageSize);
         reserve(bytes);
-        MemoryImage image;
         try {
-            image = new DirectImage(pageSize, pages);
+            if (available != null) {
+                MemoryImage image = new DirectImage(pageSize, pages);
+                release(bytes); // made: the machine's available memory now counts it
+                return image;
+            }
+            return new DirectImage(pageSize, pages, () -> release(bytes));
         } catch (RuntimeException | Error e) {
             release(bytes);
             throw e;
         }
-        if (available != null) {
-            release(bytes); // made: the machine's available memory now counts it
-            return image;
-        }
-        return new HeldImage(image, bytes);
     }
 
     /** What images hold now (a size) or are being made (auto), in bytes. */
@@ -188,59 +187,5 @@ final class DestinationMemory {
 
     private synchronized void release(long bytes) {
         held -= bytes;
-    }
-
-    /** An image that gives its bytes back to the budget when it is closed (once). */
-    private final class HeldImage implements MemoryImage {
-        private final MemoryImage image;
-        private final long bytes;
-        private boolean closed;
-
-        HeldImage(MemoryImage image, long bytes) {
-            this.image = image;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int pageSize() {
-            return image.pageSize();
-        }
-
-        @Override
-        public long pageCount() {
-            return image.pageCount();
-        }
-
-        @Override
-        public void readPage(long index, byte[] dst, int off) {
-            image.readPage(index, dst, off);
-        }
-
-        @Override
-        public void writePage(long index, byte[] src, int off) {
-            image.writePage(index, src, off);
-        }
-
-        @Override
-        public void zeroPage(long index) {
-            image.zeroPage(index);
-        }
-
-        @Override
-        public void force() {
-            image.force();
-        }
-
-        @Override
-        public void close() {
-            try {
-                image.close();
-            } finally {
-                if (!closed) {
-                    closed = true;
-                    release(bytes);
-                }
-            }
-        }
     }
 }
