@@ -10,6 +10,8 @@ import io.xbzrle.api.transport.Connection;
 import io.xbzrle.api.transport.Listener;
 import io.xbzrle.api.transport.PeerSetupException;
 import io.xbzrle.api.transport.TransportException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -184,21 +188,16 @@ final class TlsTest {
         TcpTransport destination = tls(certificates.node, Map.of("connect-timeout", "1s"));
         try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"));
              Socket slow = new Socket(listener.address().getHost(), listener.address().getPort())) {
-            Future<?> trickle = executor.submit(() -> {
-                // A TLS handshake record of 512 bytes, announced, then sent a byte every 300 ms.
-                slow.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
-                for (int k = 0; k < 40 && !slow.isClosed(); k++) {
-                    Thread.sleep(300);
-                    slow.getOutputStream().write(1);
-                }
-                return null;
-            });
-            long t0 = System.nanoTime();
-            PeerSetupException e = assertThrows(PeerSetupException.class, listener::accept);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(e.getMessage().contains("did not finish within 1s (connect-timeout)"), e.getMessage());
-            assertTrue(ms < 5_000, "cut off after " + ms + " ms");
-            trickle.cancel(true);
+            ScheduledExecutorService pacer = trickle(slow, new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+            try {
+                long t0 = System.nanoTime();
+                PeerSetupException e = assertThrows(PeerSetupException.class, listener::accept);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(e.getMessage().contains("did not finish within 1s (connect-timeout)"), e.getMessage());
+                assertTrue(ms < 5_000, "cut off after " + ms + " ms");
+            } finally {
+                pacer.shutdownNow();
+            }
         }
     }
 
@@ -207,24 +206,41 @@ final class TlsTest {
     void aSourceGivesUpATrickledHandshakeAtConnectTimeout() throws Exception {
         TcpTransport source = tls(certificates.node, Map.of("connect-timeout", "1s"));
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Future<?> trickle = executor.submit(() -> {
-                try (Socket s = fake.accept()) {
-                    s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, 0x02, 0x00});
-                    for (int k = 0; k < 40; k++) {
-                        Thread.sleep(300);
-                        s.getOutputStream().write(2);
-                    }
-                }
-                return null;
+            AtomicReference<ScheduledExecutorService> pacer = new AtomicReference<>();
+            Future<Socket> accepted = executor.submit(() -> {
+                Socket s = fake.accept();
+                pacer.set(trickle(s, new byte[] {0x16, 0x03, 0x03, 0x02, 0x00}));
+                return s;
             });
-            long t0 = System.nanoTime();
-            TransportException e = assertThrows(TransportException.class,
-                    () -> source.connect(URI.create("tcp://127.0.0.1:" + fake.getLocalPort())));
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(e.getMessage().contains("TLS handshake timed out after 1s"), e.getMessage());
-            assertTrue(ms < 5_000, "gave up after " + ms + " ms");
-            trickle.cancel(true);
+            try {
+                long t0 = System.nanoTime();
+                TransportException e = assertThrows(TransportException.class,
+                        () -> source.connect(URI.create("tcp://127.0.0.1:" + fake.getLocalPort())));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(e.getMessage().contains("TLS handshake timed out after 1s"), e.getMessage());
+                assertTrue(ms < 5_000, "gave up after " + ms + " ms");
+            } finally {
+                accepted.get(10, TimeUnit.SECONDS).close();
+                pacer.get().shutdownNow();
+            }
         }
+    }
+
+    /**
+     * Writes {@code header} (a TLS record's, announcing 512 bytes), then a byte every 300 ms, each
+     * within the other side's read timeout, until the socket fails or the pacer is shut down.
+     */
+    private static ScheduledExecutorService trickle(Socket s, byte[] header) throws IOException {
+        s.getOutputStream().write(header);
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        pacer.scheduleAtFixedRate(() -> {
+            try {
+                s.getOutputStream().write(1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // ends the schedule
+            }
+        }, 300, 300, TimeUnit.MILLISECONDS);
+        return pacer;
     }
 
     /** A source of {@code transport} connects and sends a byte: the listener accepts it and reads it. */
