@@ -56,7 +56,7 @@ final class XbzrleCodec implements PageCodec {
     }
 
     XbzrleCodec(int pageSize, boolean vector) {
-        this(pageSize, vector, arraycopyRunsPreferred());
+        this(pageSize, vector, JvmFlags.ARRAYCOPY_RUNS);
     }
 
     /**
@@ -117,6 +117,11 @@ final class XbzrleCodec implements PageCodec {
      * writes decode 1.7-2.4x faster. Where the JVM does not say (no HotSpot, no
      * {@code jdk.management}, not x86), the masked writes are used.
      */
+    /** The JVM's flags, read once (the first codec made without an explicit choice). */
+    private static final class JvmFlags {
+        static final boolean ARRAYCOPY_RUNS = arraycopyRunsPreferred();
+    }
+
     static boolean arraycopyRunsPreferred() {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
