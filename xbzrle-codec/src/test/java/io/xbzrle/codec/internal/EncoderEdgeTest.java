@@ -59,4 +59,57 @@ final class EncoderEdgeTest {
             assertEquals(-1, codec.encode(old, 0, cur, 0, new byte[4096], 0, 2051));
         }
     }
+
+    @Test
+    void aDenseRestThatMayFitIsEncodedFromTheWordsTheOverflowProofListed() {
+        // 600 changed bytes, one unchanged, then changed to the end: after the first pair the
+        // output runs ahead of the input, so the encoder tries to prove the rest cannot fit; with
+        // a limit of 4100 or more it cannot (no word of the rest holds an equal byte, an empty
+        // list), and the rest is one pair: 603 + 1 + 2 + 3495 = 4101 bytes.
+        byte[] old = new byte[4096];
+        byte[] cur = new byte[4096];
+        Arrays.fill(cur, (byte) 9);
+        cur[600] = 0;
+        byte[] ref = new byte[4104];
+        for (XbzrleCodec codec : Codecs.all(4096)) {
+            for (int limit = 4096; limit <= 4104; limit++) {
+                byte[] out = new byte[4104];
+                int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                int expected = ReferenceXbzrle.encode(old, cur, 4096, ref, limit);
+                assertEquals(limit >= 4101 ? 4101 : -1, expected, "the reference, limit " + limit);
+                assertEquals(expected, n, Codecs.name(codec) + ", limit " + limit);
+                if (n > 0) {
+                    assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n), Codecs.name(codec));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDenseRestThatFitsIsEncodedFromTheMasksTheOverflowProofKeptEvenWhereTheOutputReachedThem() {
+        // 2660 bytes where every second byte changed (3 output bytes per 2), then unchanged up to
+        // the last two bytes: the encoder tries to prove the rest cannot fit and fails (3995
+        // bytes), and goes on from the block masks the proof kept in the last 512 bytes of the
+        // output space; from block 41 on the output has reached them and they are computed again.
+        byte[] old = new byte[4096];
+        byte[] cur = new byte[4096];
+        for (int k = 1; k < 2660; k += 2) {
+            cur[k] = 7;
+        }
+        cur[4094] = 1;
+        cur[4095] = 2;
+        byte[] ref = new byte[4100];
+        int fits = ReferenceXbzrle.encode(old, cur, 4096, ref, 4096);
+        assertEquals(3995, fits, "the reference");
+        for (XbzrleCodec codec : Codecs.all(4096)) {
+            for (int limit : new int[] {3994, 3995, 3996, 4096, 4100}) {
+                byte[] out = new byte[4100];
+                int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                assertEquals(limit >= 3995 ? 3995 : -1, n, Codecs.name(codec) + ", limit " + limit);
+                if (n > 0) {
+                    assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n), Codecs.name(codec));
+                }
+            }
+        }
+    }
 }
