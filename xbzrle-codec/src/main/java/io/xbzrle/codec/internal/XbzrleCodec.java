@@ -536,7 +536,9 @@ final class XbzrleCodec implements PageCodec {
      * Whether the rest of the encoding, from byte {@code from} (which differs, and starts a pair
      * whose zrun length is still to be written) cannot fit in {@code room} bytes. Every pair takes
      * at least one byte per length and one per differing byte, so the rest takes at least
-     * {@code differing + 2 * nzruns}; an unchanged tail needs 2 spare bytes more.
+     * {@code differing + 2 * nzruns}, and a byte more per run of 128 bytes or more (for pages of
+     * QEMU's lengths, the rest's exact length but for the zrun before {@code from}); an unchanged
+     * tail needs 2 spare bytes more.
      *
      * <p>With {@code masks} (the output array), the difference mask of each block from the one
      * holding {@code from} on is kept at {@code masksAt + block * 8} (output space not yet
@@ -553,6 +555,10 @@ final class XbzrleCodec implements PageCodec {
         mask &= -1L << (from - base);
         long lowerBound = 2L * Long.bitCount(mask & ~(mask << 1)) + Long.bitCount(mask);
         long carry = mask >>> 63;
+        // Runs of 128 bytes or more take a length of 2 bytes or more: counted as they close,
+        // from the lengths of the differing (ones) and equal (zeros) run reaching a block's start.
+        int ones = Long.numberOfLeadingZeros(~mask);
+        int zeros = Long.numberOfLeadingZeros(mask);
         for (base += 64; base < size; base += 64) {
             mask = differences(old, oo, cur, co, base);
             if (masks != null) {
@@ -561,7 +567,20 @@ final class XbzrleCodec implements PageCodec {
             long starts = mask & ~((mask << 1) | carry);
             lowerBound += Long.bitCount(mask) + 2L * Long.bitCount(starts);
             carry = mask >>> 63;
+            if (mask != -1L) {
+                lowerBound += (ones + Long.numberOfTrailingZeros(~mask)) >>> 7 != 0 ? 1 : 0;
+                ones = Long.numberOfLeadingZeros(~mask);
+            } else {
+                ones += 64;
+            }
+            if (mask != 0) {
+                lowerBound += (zeros + Long.numberOfTrailingZeros(mask)) >>> 7 != 0 ? 1 : 0;
+                zeros = Long.numberOfLeadingZeros(mask);
+            } else {
+                zeros += 64;
+            }
         }
+        lowerBound += ones >>> 7 != 0 ? 1 : 0; // the last nzrun; the unchanged tail has no length
         if (old[oo + size - 1] == cur[co + size - 1]) {
             lowerBound += 2;
         }

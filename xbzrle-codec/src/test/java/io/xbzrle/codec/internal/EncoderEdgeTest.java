@@ -112,4 +112,38 @@ final class EncoderEdgeTest {
             }
         }
     }
+
+    @Test
+    void aRestWithRunsOf128BytesOrMoreFitsUpToItsExactLength() {
+        // One changed byte in two up to 600 (the output runs ahead: the encoder tries to prove
+        // that the rest cannot fit, counting 2-byte lengths for its runs of 128 bytes or more),
+        // then zero and data runs of 150 to 2000 bytes; with and without an unchanged tail. At
+        // the exact length it fits: a run counted twice, or one too long, would say it cannot.
+        for (int tail : new int[] {0, 6}) {
+            byte[] old = new byte[4096];
+            byte[] cur = new byte[4096];
+            for (int k = 1; k < 600; k += 2) {
+                cur[k] = 3;
+            }
+            Arrays.fill(cur, 800, 1100, (byte) 4);
+            Arrays.fill(cur, 1250, 3250, (byte) 5);
+            Arrays.fill(cur, 4000, 4096 - tail, (byte) 6);
+            byte[] ref = new byte[4200];
+            int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 4200);
+            assertEquals(2 * 300 + 300 + (2 + 2 + 300) + (2 + 2 + 2000) + (2 + 1 + 96 - tail), length,
+                    "the reference, tail " + tail);
+            for (XbzrleCodec codec : Codecs.all(4096)) {
+                for (int limit = length - 2; limit <= length + 3; limit++) {
+                    byte[] out = new byte[4200];
+                    int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                    int fits = tail == 0 ? length : length + 2;
+                    assertEquals(limit >= fits ? length : -1, n,
+                            Codecs.name(codec) + ", tail " + tail + ", limit " + limit);
+                    if (n > 0) {
+                        assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n), Codecs.name(codec));
+                    }
+                }
+            }
+        }
+    }
 }
