@@ -11,7 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +174,23 @@ final class CommandLineIT {
                 corpus.resolve("mixed.new").toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertArrayEquals(Files.readAllBytes(corpus.resolve("mixed.qemu")), Files.readAllBytes(out));
+    }
+
+    @Test
+    void shortCopiesAreInlinedOnEveryX86CpuWithAvx512() throws Exception {
+        // HotSpot turns this on by itself on Intel CPUs; on AMD ones the launcher does.
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        assumeTrue(Files.isReadable(cpuinfo) && "amd64".equals(System.getProperty("os.arch")),
+                "not x86-64 Linux: nothing to inline with");
+        String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst()
+                .orElse("") + " ";
+        assumeTrue(flags.contains(" avx512bw ") && flags.contains(" avx512vl "), "no AVX-512 (BW, VL) on this CPU");
+        Launcher.Result r = Launcher.run(Launcher.path(), Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.err().contains("warning"), r.err());
+        Matcher m = Pattern.compile("ArrayOperationPartialInlineSize\\s+=\\s+(\\d+)").matcher(r.out());
+        assertTrue(m.find(), "the JVM's flags: " + r.out().length() + " characters");
+        assertTrue(Integer.parseInt(m.group(1)) > 0, m.group());
+        assertTrue(r.out().contains("xbzrle "), "the command ran too");
     }
 }
