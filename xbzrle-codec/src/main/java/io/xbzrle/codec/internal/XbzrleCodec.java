@@ -336,9 +336,10 @@ final class XbzrleCodec implements PageCodec {
 
     /**
      * Whether the rest of the encoding from byte {@code from} (which differs) cannot fit in the
-     * {@code end - d} bytes left: it takes at least one byte per differing byte and two per nzrun,
-     * and an unchanged tail needs 2 spare bytes more. Words with no equal byte (the common case on
-     * a page dense enough to get here) take the has-zero-byte test only.
+     * {@code end - d} bytes left: it takes at least one byte per differing byte and two per nzrun
+     * (three for one with 16 words or more that differ throughout), and an unchanged tail needs 2
+     * spare bytes more. Words with no equal byte (the common case on a page dense enough to get
+     * here) take the has-zero-byte test only.
      *
      * <p>When it may fit, the scan is not wasted: the start of every word it read that holds an
      * equal byte is listed, as 2-byte entries in ascending order, at {@code out[d..]} (output space
@@ -353,9 +354,11 @@ final class XbzrleCodec implements PageCodec {
         final int room = end - d;
         final int cap = size <= QEMU_LENGTH_LIMIT_PAGE ? Math.min(room >>> 1, (size - from) >>> 5) : -1;
         int listed = 0;
-        // equal: equal bytes from 'from' on; starts: nzruns from 'from' on.
+        // equal: equal bytes from 'from' on; starts: nzruns from 'from' on; longRuns: nzruns
+        // known to be 128 bytes long or more (not all of them: runs of 128-142 bytes may be missed).
         int equal = 0;
         int starts = 1;
+        int longRuns = 0;
         // Bit 7 of prevEqual's low byte: whether the byte before p is equal.
         long prevEqual = 0;
         int p = from;
@@ -369,6 +372,7 @@ final class XbzrleCodec implements PageCodec {
                 // store: 1.1-1.25x faster than one loop for both kinds of word.
                 starts += (int) (prevEqual >>> 7);
                 prevEqual = 0;
+                int differing = p;
                 p += 8;
                 while (p <= size - 8) {
                     x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
@@ -377,6 +381,8 @@ final class XbzrleCodec implements PageCodec {
                     }
                     p += 8;
                 }
+                // 128 bytes or more that differ, all in one nzrun: its length takes 2 bytes or more.
+                longRuns += (p - differing) >>> 7 != 0 ? 1 : 0;
                 if (p > size - 8) {
                     break;
                 }
@@ -408,7 +414,7 @@ final class XbzrleCodec implements PageCodec {
                 listed++;
             }
         }
-        long lowerBound = (long) (size - from - equal) + 2L * starts;
+        long lowerBound = (long) (size - from - equal) + 2L * starts + longRuns;
         if (old[oo + size - 1] == cur[co + size - 1]) {
             lowerBound += 2;
         }
