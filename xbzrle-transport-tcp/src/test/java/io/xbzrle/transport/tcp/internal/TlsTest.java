@@ -280,8 +280,12 @@ final class TlsTest {
         try (Listener listener = destination.listen(URI.create("tcp://127.0.0.1:0"))) {
             Future<TransportException> writer = executor.submit(() -> assertThrows(TransportException.class, () -> {
                 try (Connection c = plain.connect(listener.address())) {
-                    for (int i = 0; i < 1024; i++) {
-                        c.stream().write(ByteBuffer.allocate(64 * 1024));
+                    // Until the refusal reaches this side, not a fixed amount: the destination
+                    // may read (and drop) what came before it closes, so 64 MiB could all be taken.
+                    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (System.nanoTime() < until) {
+                        c.stream().write(chunk.clear());
                     }
                 }
             }));
