@@ -387,6 +387,17 @@ final class XbzrleCodec implements PageCodec {
                     break;
                 }
             }
+            if (x == 0 && listed >= cap) {
+                // An unchanged word, the list given up (or none kept): the unchanged stretch it
+                // starts is skipped at once, as a rest that the dense part before it could not fill.
+                int m = Arrays.mismatch(old, oo + p, oo + size, cur, co + p, co + size);
+                int q = m < 0 ? size : p + m;
+                equal += q - p;
+                listed = cap + 1;
+                prevEqual = 0x80; // the byte before q is equal
+                p = q;
+                continue;
+            }
             // Exact: bit 7 of each byte set where the byte is equal.
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
             long ne = eq ^ HIGHS;
