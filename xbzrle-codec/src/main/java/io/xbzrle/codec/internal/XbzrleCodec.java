@@ -217,12 +217,7 @@ final class XbzrleCodec implements PageCodec {
                 d = writeUleb(out, d, zrun);
                 d = writeUleb(out, d, nzrun);
             }
-            if (arraycopyRuns) {
-                System.arraycopy(current, currentOffset + i, out, d, nzrun);
-                d += nzrun;
-            } else {
-                d = copyRun(current, currentOffset + i, nzrun, out, d, end);
-            }
+            d = writeData(current, currentOffset + i, nzrun, out, d, end);
             runs++;
             if (j == size) {
                 return d - outOffset;
@@ -623,8 +618,7 @@ final class XbzrleCodec implements PageCodec {
             long equal = ~mask & (-1L << (i - base));
             while (equal == 0 && base + 64 < size) {
                 base += 64;
-                int at = masksAt + (base >>> 3);
-                mask = at >= d + 16 ? (long) LONGS.get(out, at) : differences(old, oo, cur, co, base);
+                mask = keptMask(old, oo, cur, co, base, out, masksAt, d);
                 equal = ~mask;
             }
             int j = equal != 0 ? base + Long.numberOfTrailingZeros(equal) : size;
@@ -634,12 +628,7 @@ final class XbzrleCodec implements PageCodec {
                 return OVERFLOW;
             }
             d = writeLengths(out, d, zrun, nzrun);
-            if (arraycopyRuns) {
-                System.arraycopy(cur, co + i, out, d, nzrun);
-                d += nzrun;
-            } else {
-                d = copyRun(cur, co + i, nzrun, out, d, end);
-            }
+            d = writeData(cur, co + i, nzrun, out, d, end);
             if (j == size) {
                 return d - outOffset;
             }
@@ -648,8 +637,7 @@ final class XbzrleCodec implements PageCodec {
             long differing = mask & (-1L << (j - base));
             while (differing == 0 && base + 64 < size) {
                 base += 64;
-                int at = masksAt + (base >>> 3);
-                mask = at >= d + 16 ? (long) LONGS.get(out, at) : differences(old, oo, cur, co, base);
+                mask = keptMask(old, oo, cur, co, base, out, masksAt, d);
                 differing = mask;
             }
             if (differing == 0) {
@@ -658,6 +646,15 @@ final class XbzrleCodec implements PageCodec {
             }
             i = base + Long.numberOfTrailingZeros(differing);
         }
+    }
+
+    /**
+     * The mask of the block at {@code base} that {@link #provesOverflow} kept at {@code masksAt},
+     * or computed again where the output written so far (below {@code d + 16}) has reached it.
+     */
+    private long keptMask(byte[] old, int oo, byte[] cur, int co, int base, byte[] out, int masksAt, int d) {
+        int at = masksAt + (base >>> 3);
+        return at >= d + 16 ? (long) LONGS.get(out, at) : differences(old, oo, cur, co, base);
     }
 
     /** The first index from {@code from} where the pages differ, or the page size. */
@@ -684,6 +681,20 @@ final class XbzrleCodec implements PageCodec {
             p++;
         }
         return p;
+    }
+
+    /**
+     * Writes a pair's data at {@code d}, as {@link #arraycopyRuns} says; the 8-byte moves of
+     * {@link #copyRun} may write up to 16 bytes from {@code d}, never past {@code end}.
+     *
+     * @return where the next pair goes
+     */
+    private int writeData(byte[] src, int from, int length, byte[] out, int d, int end) {
+        if (arraycopyRuns) {
+            System.arraycopy(src, from, out, d, length);
+            return d + length;
+        }
+        return copyRun(src, from, length, out, d, end);
     }
 
     /**
