@@ -23,7 +23,6 @@ final class DecoderAgainstReferenceTest {
                 + " (rerun with -Dxbzrle.seed=" + seed + ")");
         SplittableRandom rnd = new SplittableRandom(seed);
         java.util.List<XbzrleCodec> codecs = Codecs.decoders(pageSize);
-        boolean small = pageSize <= XbzrleCodec.QEMU_LENGTH_LIMIT_PAGE;
         byte[] old = new byte[pageSize];
         byte[] cur = new byte[pageSize];
         byte[] delta = new byte[2 * pageSize];
@@ -48,7 +47,7 @@ final class DecoderAgainstReferenceTest {
                 }
             }
             System.arraycopy(old, 0, ref, 0, pageSize);
-            int want = ReferenceXbzrle.decode(delta, n, ref, pageSize, small);
+            int want = ReferenceXbzrle.decode(delta, n, ref, pageSize);
             // Where the delta sits: at the start of a roomy array, or at any offset with 0 to 24
             // bytes after it (the decoder's fast loop reads ahead only where the array has room).
             byte[] in = delta;

@@ -30,7 +30,7 @@ final class DecoderFuzzTest {
         Arrays.fill(oldPage, (byte) data.consumeInt(0, 255));
         byte[] delta = data.consumeRemainingAsBytes();
         byte[] ref = oldPage.clone();
-        int want = ReferenceXbzrle.decode(delta, delta.length, ref, pageSize, !large);
+        int want = ReferenceXbzrle.decode(delta, delta.length, ref, pageSize);
         byte[] slab = new byte[pageSize + 2 * GUARD];
         for (XbzrleCodec codec : Codecs.decoders(pageSize)) {
             String name = Codecs.decoderName(codec);

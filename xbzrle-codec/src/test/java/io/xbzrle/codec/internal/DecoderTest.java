@@ -83,7 +83,7 @@ final class DecoderTest {
         CorruptDeltaException e = assertThrows(CorruptDeltaException.class,
                 () -> codec.decode(delta, 0, delta.length, page, 0), what);
         assertEquals(offset, e.offset(), what + ": " + e.getMessage());
-        assertEquals(-1, ReferenceXbzrle.decode(delta, delta.length, new byte[PAGE], PAGE, true),
+        assertEquals(-1, ReferenceXbzrle.decode(delta, delta.length, new byte[PAGE], PAGE),
                 what + ": the reference decoder accepts it");
     }
 
@@ -98,6 +98,23 @@ final class DecoderTest {
         assertEquals((byte) 0xcd, page[20001]);
         byte[] tooLong = hex("80808001 01 aa");
         assertThrows(CorruptDeltaException.class, () -> big.decode(tooLong, 0, tooLong.length, page, 0));
+    }
+
+    @Test
+    void largePageLengthsTakeAtMostTheBytesOfThePageSize() throws CorruptDeltaException {
+        // 65536 takes 3 bytes in ULEB128: a length may take up to 3, in any form (as QEMU takes
+        // "85 00" for 5 at 4 KiB), and a 4th byte is a fault even where the value is small.
+        XbzrleCodec big = new XbzrleCodec(65536, false, arraycopyRuns);
+        byte[] page = new byte[65536];
+        byte[] padded = hex("858000 01 aa"); // zrun 5 in 3 bytes, nzrun 1
+        assertEquals(6, big.decode(padded, 0, padded.length, page, 0));
+        assertEquals((byte) 0xaa, page[5]);
+        assertEquals(6, ReferenceXbzrle.decode(padded, padded.length, new byte[65536], 65536));
+        byte[] fourBytes = hex("85808000 01 aa"); // zrun 5 in 4 bytes: found by fuzzing
+        CorruptDeltaException e = assertThrows(CorruptDeltaException.class,
+                () -> big.decode(fourBytes, 0, fourBytes.length, page, 0));
+        assertEquals(0, e.offset(), e.getMessage());
+        assertEquals(-1, ReferenceXbzrle.decode(fourBytes, fourBytes.length, new byte[65536], 65536));
     }
 
     @Test

@@ -58,8 +58,14 @@ final class ReferenceXbzrle {
         return d;
     }
 
-    /** QEMU's decoder: -1 for any invalid input; otherwise the offset past the last byte written. */
-    static int decode(byte[] src, int slen, byte[] dst, int dlen, boolean smallLengths) {
+    /**
+     * QEMU's decoder: -1 for any invalid input; otherwise the offset past the last byte written.
+     * A length takes at most 2 bytes for pages of up to 16 KiB (QEMU's {@code uleb128_decode_small})
+     * and, above, at most as many bytes as the page size itself takes in ULEB128; within that, any
+     * form is accepted, the non-canonical ones too (as QEMU accepts {@code 85 00} for 5).
+     */
+    static int decode(byte[] src, int slen, byte[] dst, int dlen) {
+        int maxLengthBytes = dlen <= 16384 ? 2 : uleb(dlen);
         int i = 0;
         int d = 0;
         int[] count = new int[1];
@@ -67,7 +73,7 @@ final class ReferenceXbzrle {
             if (slen - i < 2) {
                 return -1;
             }
-            int ret = get(src, i, slen, count, smallLengths);
+            int ret = get(src, i, slen, count, maxLengthBytes);
             if (ret < 0 || (i != 0 && count[0] == 0)) {
                 return -1;
             }
@@ -79,7 +85,7 @@ final class ReferenceXbzrle {
             if (slen - i < 2) {
                 return -1;
             }
-            ret = get(src, i, slen, count, smallLengths);
+            ret = get(src, i, slen, count, maxLengthBytes);
             if (ret < 0 || count[0] == 0) {
                 return -1;
             }
@@ -112,22 +118,9 @@ final class ReferenceXbzrle {
         return d;
     }
 
-    private static int get(byte[] src, int i, int slen, int[] out, boolean small) {
-        if (small) {
-            int b0 = src[i] & 0xff;
-            if (b0 < 0x80) {
-                out[0] = b0;
-                return 1;
-            }
-            int b1 = src[i + 1] & 0xff; // the caller checked that 2 bytes remain
-            if (b1 >= 0x80) {
-                return -1;
-            }
-            out[0] = (b0 & 0x7f) | (b1 << 7);
-            return 2;
-        }
+    private static int get(byte[] src, int i, int slen, int[] out, int maxBytes) {
         int v = 0;
-        for (int n = 0; n < 4; n++) {
+        for (int n = 0; n < maxBytes; n++) {
             if (i + n >= slen) {
                 return -1;
             }
