@@ -8,6 +8,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.xbzrle.api.codec.CorruptDeltaException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Jazzer fuzz tests. In a normal build they run in regression mode over the inputs kept in
@@ -16,6 +18,9 @@ import java.util.Arrays;
  */
 final class DecoderFuzzTest {
     private static final int GUARD = 16;
+    /** Every encoder variant, per page size from 64 bytes to 8 KiB. */
+    private static final List<List<XbzrleCodec>> ENCODERS =
+            IntStream.range(0, 8).mapToObj(k -> Codecs.all(64 << k)).toList();
 
     /**
      * Any bytes given to the decoder: only {@link CorruptDeltaException} may come out, nothing is
@@ -55,36 +60,58 @@ final class DecoderFuzzTest {
     }
 
     /**
-     * Any pair of pages and output limit: the encoder gives the reference's exact result, never
-     * writes past the limit, and its delta decodes to the new page.
+     * Any pair of pages and output limit: every encoder variant gives the reference's exact result,
+     * never writes past the limit, and its delta decodes to the new page. The new page is the old
+     * one with single-byte edits, or with runs of changed and unchanged bytes of fuzzed lengths
+     * (dense pages, which take the overflow proofs and the encoding after them).
      */
     @FuzzTest(maxDuration = "30s")
     void encoderRoundTripsAnyPair(FuzzedDataProvider data) throws CorruptDeltaException {
         int pageSize = 64 << data.consumeInt(0, 7);
         int limit = data.consumeInt(0, pageSize + 8);
+        boolean runs = data.consumeBoolean();
         byte[] old = new byte[pageSize];
         byte[] cur = new byte[pageSize];
-        byte[] a = data.consumeBytes(pageSize);
-        System.arraycopy(a, 0, old, 0, a.length);
+        byte[] a = data.consumeBytes(runs ? 64 : pageSize);
+        for (int i = 0; i < pageSize && a.length > 0; i++) {
+            // Edits: the bytes given, zeros past them; runs: 64 bytes given, repeated with a step.
+            old[i] = i < a.length ? a[i] : runs ? (byte) (a[i % a.length] + i / a.length) : 0;
+        }
         System.arraycopy(old, 0, cur, 0, pageSize);
-        // The rest: (position, value) edits of the new page.
-        while (data.remainingBytes() >= 3) {
-            int pos = data.consumeInt(0, pageSize - 1);
-            cur[pos] = data.consumeByte();
+        if (runs) {
+            // (length, changed) runs from the start of the page; a changed byte gets a non-zero XOR.
+            int p = 0;
+            while (p < pageSize && data.remainingBytes() >= 2) {
+                int length = data.consumeInt(1, 200);
+                boolean changed = data.consumeBoolean();
+                for (int end = Math.min(pageSize, p + length); p < end; p++) {
+                    cur[p] = changed ? (byte) (old[p] ^ (1 + (p * 37 & 0xfe))) : old[p];
+                }
+            }
+        } else {
+            // (position, value) edits of the new page.
+            while (data.remainingBytes() >= 3) {
+                int pos = data.consumeInt(0, pageSize - 1);
+                cur[pos] = data.consumeByte();
+            }
         }
-        byte[] out = new byte[pageSize + 8 + GUARD];
-        Arrays.fill(out, (byte) 0xEE);
-        int n = new XbzrleCodec(pageSize).encode(old, 0, cur, 0, out, 0, limit);
         byte[] ref = new byte[pageSize + 8];
-        assertEquals(ReferenceXbzrle.encode(old, cur, pageSize, ref, limit), n, "result differs from the reference");
-        for (int g = limit; g < out.length; g++) {
-            assertEquals((byte) 0xEE, out[g], "wrote past the output limit");
-        }
-        if (n > 0) {
-            assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n));
-            byte[] page = old.clone();
-            new XbzrleCodec(pageSize).decode(out, 0, n, page, 0);
-            assertArrayEquals(cur, page, "the delta does not decode to the new page");
+        int want = ReferenceXbzrle.encode(old, cur, pageSize, ref, limit);
+        byte[] out = new byte[pageSize + 8 + GUARD];
+        for (XbzrleCodec codec : ENCODERS.get(Integer.numberOfTrailingZeros(pageSize) - 6)) {
+            String name = Codecs.name(codec);
+            Arrays.fill(out, (byte) 0xEE);
+            int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+            assertEquals(want, n, name + ": result differs from the reference");
+            for (int g = limit; g < out.length; g++) {
+                assertEquals((byte) 0xEE, out[g], name + ": wrote past the output limit");
+            }
+            if (n > 0) {
+                assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n), name);
+                byte[] page = old.clone();
+                codec.decode(out, 0, n, page, 0);
+                assertArrayEquals(cur, page, name + ": the delta does not decode to the new page");
+            }
         }
     }
 }
