@@ -33,7 +33,14 @@ final class DecoderFuzzTest {
         int pageSize = large ? 65536 : 4096;
         byte[] oldPage = new byte[pageSize];
         Arrays.fill(oldPage, (byte) data.consumeInt(0, 255));
+        // The delta sits at an offset in its array, with 0 to 32 bytes after it (the fast loops
+        // read ahead only where the array has room, and never use what they read past the delta).
+        int at = data.consumeInt(0, 7);
+        int slack = data.consumeInt(0, 32);
         byte[] delta = data.consumeRemainingAsBytes();
+        byte[] in = new byte[at + delta.length + slack];
+        Arrays.fill(in, (byte) 0x81);
+        System.arraycopy(delta, 0, in, at, delta.length);
         byte[] ref = oldPage.clone();
         int want = ReferenceXbzrle.decode(delta, delta.length, ref, pageSize);
         byte[] slab = new byte[pageSize + 2 * GUARD];
@@ -43,7 +50,7 @@ final class DecoderFuzzTest {
             System.arraycopy(oldPage, 0, slab, GUARD, pageSize);
             int got;
             try {
-                got = codec.decode(delta, 0, delta.length, slab, GUARD);
+                got = codec.decode(in, at, delta.length, slab, GUARD);
             } catch (CorruptDeltaException e) {
                 got = -1;
                 assertTrue(e.offset() >= 0 && e.offset() <= delta.length, name + ": fault offset " + e.offset());
