@@ -86,6 +86,32 @@ final class EncoderEdgeTest {
     }
 
     @Test
+    void aDensePageWhoseLast64BytesAreUnchangedIsEncodedUpToTheOverflowWithoutTheProof() {
+        // Runs of 100 changed bytes between single unchanged ones up to byte 4032, then an
+        // unchanged tail of 64 bytes: the output runs ahead of the input (102 bytes per 101), but
+        // a page ending unchanged is not given to the overflow proof; encoding finds the same
+        // result, -1 included (an unchanged tail needs 2 spare bytes).
+        byte[] old = new byte[4096];
+        byte[] cur = new byte[4096];
+        for (int p = 0; p < 4032; p += 101) {
+            Arrays.fill(cur, p, Math.min(p + 100, 4032), (byte) 5);
+        }
+        byte[] ref = new byte[4200];
+        int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 4200);
+        assertEquals(4073, length, "the reference");
+        for (XbzrleCodec codec : Codecs.all(4096)) {
+            for (int limit = length - 1; limit <= length + 3; limit++) {
+                byte[] out = new byte[4200];
+                int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                assertEquals(limit >= length + 2 ? length : -1, n, Codecs.name(codec) + ", limit " + limit);
+                if (n > 0) {
+                    assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n), Codecs.name(codec));
+                }
+            }
+        }
+    }
+
+    @Test
     void aDenseRestThatFitsIsEncodedFromTheMasksTheOverflowProofKeptEvenWhereTheOutputReachedThem() {
         // 2660 bytes where every second byte changed (3 output bytes per 2), then unchanged up to
         // the last two bytes: the encoder tries to prove the rest cannot fit and fails (3995
