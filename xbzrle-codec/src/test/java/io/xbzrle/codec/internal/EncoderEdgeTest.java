@@ -112,6 +112,46 @@ final class EncoderEdgeTest {
     }
 
     @Test
+    void aDensePageWithUnchangedStretchesGivesTheReferenceResultWhateverTheLimit() {
+        // Runs of 100 changed bytes between single unchanged ones, the last byte changed, with 1 to
+        // 20 unchanged stretches of 16 to 300 bytes spread over the page: the output runs ahead of
+        // the input, so the encoder tries to prove the rest cannot fit; that scan goes past up to
+        // 16 stretches (listing each by its first word, for the rest to be encoded from the list)
+        // and gives up on a page with more. With one or two 16-byte stretches the page overflows
+        // (4124 and 4109 bytes); limits around the exact length, both sides of 4096.
+        for (int[] shapeOf : new int[][] {{1, 16}, {2, 16}, {16, 16}, {17, 16}, {20, 16}, {1, 300}, {2, 300},
+            {4, 200}}) {
+            int stretches = shapeOf[0];
+            int stretch = shapeOf[1];
+            byte[] old = new byte[4096];
+            byte[] cur = new byte[4096];
+            for (int p = 0; p < 4096; p += 101) {
+                Arrays.fill(cur, p, Math.min(p + 100, 4096), (byte) 5);
+            }
+            int gap = 4096 / (stretches + 1);
+            for (int k = 1; k <= stretches; k++) {
+                Arrays.fill(cur, k * gap - stretch / 2, k * gap + (stretch + 1) / 2, (byte) 0);
+            }
+            cur[4095] = 5;
+            byte[] ref = new byte[8192];
+            int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 8192);
+            String shape = stretches + " stretches of " + stretch;
+            for (XbzrleCodec codec : Codecs.all(4096)) {
+                for (int limit : new int[] {length - 1, length, length + 1, 4095, 4096, 4100}) {
+                    byte[] out = new byte[8192];
+                    int expected = ReferenceXbzrle.encode(old, cur, 4096, ref, limit);
+                    int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                    assertEquals(expected, n, Codecs.name(codec) + ", " + shape + ", limit " + limit);
+                    if (n > 0) {
+                        assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n),
+                                Codecs.name(codec) + ", " + shape + ", limit " + limit);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aDenseRestThatFitsIsEncodedFromTheMasksTheOverflowProofKeptEvenWhereTheOutputReachedThem() {
         // 2660 bytes where every second byte changed (3 output bytes per 2), then unchanged up to
         // the last two bytes: the encoder tries to prove the rest cannot fit and fails (3995
