@@ -399,8 +399,8 @@ final class XbzrleCodec implements PageCodec {
                 // An unchanged word starts an unchanged stretch: listed by this word only (the
                 // list's reader finds the stretch's end again), skipped at once, and the scan goes
                 // on past it in a call that returns at once. Skipped in this loop instead, word by
-                // word or by a call whose result the loop waits for, it made the loop 1.04-1.06x
-                // slower on dense pages (full-random) that never get here.
+                // word or by a call whose result the loop waits for, it made the loop 1.04-1.1x
+                // slower on dense pages that never get here (full-random).
                 if (stretches == MOST_STRETCHES) {
                     return UNLISTED;
                 }
@@ -450,9 +450,10 @@ final class XbzrleCodec implements PageCodec {
      * The rest of the encoding from byte {@code i} (which differs; the zrun before it started at
      * {@code zrunStart}), its runs found from the list {@link #provesOverflowWords} left at
      * {@code out[d..]}: every byte outside the listed words differs, but for the unchanged stretch
-     * that an unchanged listed word starts, so a run's end is looked for in listed words only. The list is first moved to the end of the output space; if a pair
-     * would overwrite entries still to be read (a rest with little output for its list), the rest
-     * of the page is scanned as usual. Same output and overflow rule as {@link #encode}.
+     * that an unchanged listed word starts, so a run's end is looked for in listed words only. The
+     * list is first moved to the end of the output space; if a pair would overwrite entries still
+     * to be read (a rest with little output for its list), the rest of the page is scanned as
+     * usual. Same output and overflow rule as {@link #encode}.
      */
     private int encodeListed(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
                              int zrunStart, int i, int listed) {
