@@ -166,7 +166,7 @@ final class XbzrleCodec implements PageCodec {
         final int boundAt = outOffset + outLimit / 8;
         // The overflow proof below is tried once, on a page encoding at a rate that would not fit;
         // a page whose last 64 bytes are unchanged is not tried: it ends in an unchanged stretch
-        // that the proof would scan to fail (1.1-1.9x faster on dense pages that end unchanged,
+        // that the proof would scan to fail (1.2-1.9x faster on dense pages that end unchanged,
         // zero-to-data 1.1x), and if it does overflow, encoding finds it where QEMU does.
         boolean bounded = old[oldOffset + size - 1] == current[currentOffset + size - 1]
                 && !anyDifference(old, oldOffset, current, currentOffset, size - 64);
