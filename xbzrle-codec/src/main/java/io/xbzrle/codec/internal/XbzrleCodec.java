@@ -254,29 +254,43 @@ final class XbzrleCodec implements PageCodec {
             // A page that encodes at this rate would not fit: try to prove it now, once.
             if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
                 bounded = true;
-                if (runs * 64 > i) {
-                    // Where the rest's masks fit in the output space, the proof keeps them there.
-                    boolean keep = size <= QEMU_LENGTH_LIMIT_PAGE && end - d >= (size >>> 3) + 16;
-                    if (provesOverflow(old, oldOffset, current, currentOffset, i, end - d,
-                            keep ? out : null, end - (size >>> 3))) {
-                        return OVERFLOW;
-                    }
-                    if (keep) {
-                        return encodeMasked(old, oldOffset, current, currentOffset, out, outOffset, d, end,
-                                zrunStart, i, mask);
-                    }
-                } else {
-                    int words = provesOverflowWords(old, oldOffset, current, currentOffset, i, out, d, end);
-                    if (words == PROVEN) {
-                        return OVERFLOW;
-                    }
-                    if (words != UNLISTED) {
-                        return encodeListed(old, oldOffset, current, currentOffset, out, outOffset, d, end,
-                                zrunStart, i, words);
-                    }
+                int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
+                        zrunStart, i, mask, runs * 64 > i);
+                if (result != GO_ON) {
+                    return result;
                 }
             }
         }
+    }
+
+    /** {@link #proveOrFinish}: neither proven nor finished; the page is encoded on as usual. */
+    private static final int GO_ON = -2;
+
+    /**
+     * Tries to prove that the rest from byte {@code i} (which differs; {@code mask} is its block's
+     * difference mask, the zrun before it started at {@code zrunStart}) cannot fit, with the masks
+     * proof for {@code dense} runs and the words proof otherwise; where it may fit, finishes the page
+     * from what the proof kept. A method of its own, out of {@link #encode}'s loop: 1.02-1.05x
+     * faster on dense pages (near-overflow, full-random) in A/B runs in one JVM.
+     *
+     * @return {@link #OVERFLOW}, the page's delta length, or {@link #GO_ON}
+     */
+    private int proveOrFinish(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
+                              int zrunStart, int i, long mask, boolean dense) {
+        final int size = pageSize;
+        if (dense) {
+            // Where the rest's masks fit in the output space, the proof keeps them there.
+            boolean keep = size <= QEMU_LENGTH_LIMIT_PAGE && end - d >= (size >>> 3) + 16;
+            if (provesOverflow(old, oo, cur, co, i, end - d, keep ? out : null, end - (size >>> 3))) {
+                return OVERFLOW;
+            }
+            return keep ? encodeMasked(old, oo, cur, co, out, outOffset, d, end, zrunStart, i, mask) : GO_ON;
+        }
+        int words = provesOverflowWords(old, oo, cur, co, i, out, d, end);
+        if (words == PROVEN) {
+            return OVERFLOW;
+        }
+        return words == UNLISTED ? GO_ON : encodeListed(old, oo, cur, co, out, outOffset, d, end, zrunStart, i, words);
     }
 
     private static final long LOWS1 = 0x0101010101010101L;
@@ -450,97 +464,126 @@ final class XbzrleCodec implements PageCodec {
      * The rest of the encoding from byte {@code i} (which differs; the zrun before it started at
      * {@code zrunStart}), its runs found from the list {@link #provesOverflowWords} left at
      * {@code out[d..]}: every byte outside the listed words differs, but for the unchanged stretch
-     * that an unchanged listed word starts, so a run's end is looked for in listed words only. The
-     * list is first moved to the end of the output space; if a pair would overwrite entries still
-     * to be read (a rest with little output for its list), the rest of the page is scanned as
-     * usual. Same output and overflow rule as {@link #encode}.
+     * that an unchanged listed word starts, so runs start and end in listed words only. Each listed
+     * word's equal bytes, as 8 bits, give the run boundaries in it (bits where a byte and the one
+     * before it differ in kind), taken in order: one loop per word whose trip count is the number
+     * of boundaries, not a search per run (about 1.5x faster than looking up each run's end and
+     * the next run's start in the list, on the rest of a dense page that fits). The list is first
+     * moved to the end of the output space; if a pair would overwrite entries still to be read (a
+     * rest with little output for its list), the rest of the page is scanned word by word. Same
+     * output and overflow rule as {@link #encode}.
      */
     private int encodeListed(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
                              int zrunStart, int i, int listed) {
         final int size = pageSize;
         final int list = end - 2 * listed;
         System.arraycopy(out, d, out, list, 2 * listed);
-        // e: the first entry still needed; the ones before it may be overwritten.
-        int e = 0;
-        boolean listKept = true;
-        while (true) {
-            // Byte i differs: the nzrun ends at the first equal byte from i on, in a listed word.
-            int j;
-            if (listKept) {
-                j = size;
-                for (; e < listed; e++) {
-                    int q = (char) CHARS.get(out, list + 2 * e);
-                    if (q + 8 > i) {
-                        long x = (long) LONGS.get(old, oo + q) ^ (long) LONGS.get(cur, co + q);
-                        long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7) & (-1L << (Math.max(0, i - q) << 3));
-                        if (eq != 0) {
-                            j = q + (Long.numberOfTrailingZeros(eq) >>> 3);
-                            break;
-                        }
-                    }
-                }
-            } else {
-                j = differentUntil(old, oo, cur, co, i);
+        // Bytes before pos are encoded but for the nzrun from runStart when inRun; byte i differs.
+        int pos = i;
+        int runStart = i;
+        boolean inRun = true;
+        for (int e = 0; e < listed; e++) {
+            int q = (char) CHARS.get(out, list + 2 * e);
+            if (q > pos && !inRun) {
+                runStart = pos; // the bytes from pos to q, not listed, differ
+                inRun = true;
             }
-            // Lengths below 0x4000: this runs only for pages of at most 16 KiB, past the start.
+            long x = (long) LONGS.get(old, oo + q) ^ (long) LONGS.get(cur, co + q);
+            long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
+            // The page's last word may overlap the word before it: only its bytes from pos count.
+            int valid = (0xff << Math.max(0, pos - q)) & 0xff;
+            int equal = (int) ((eq * GATHER) >>> 56) & valid;
+            int differing = ~equal & valid;
+            int first = valid & -valid;
+            // Bit k: byte q + k ends an nzrun (equal after differing) or starts one (the reverse).
+            int boundaries = (equal & ((differing << 1) | (inRun ? first : 0)))
+                    | (differing & ((equal << 1) | (inRun ? 0 : first)));
+            while (boundaries != 0) {
+                int at = q + Integer.numberOfTrailingZeros(boundaries);
+                boundaries &= boundaries - 1;
+                if (inRun) {
+                    int zrun = runStart - zrunStart;
+                    int nzrun = at - runStart;
+                    int pair = pairSize(zrun, nzrun);
+                    if (pair > end - d) {
+                        return OVERFLOW;
+                    }
+                    if (d + pair > list + 2 * (e + 1)) {
+                        // The pair would overwrite entries still to be read.
+                        return encodeScanned(old, oo, cur, co, out, outOffset, d, end, zrunStart, runStart);
+                    }
+                    d = writePair(cur, co, out, d, zrun, runStart, nzrun);
+                    zrunStart = at;
+                }
+                runStart = at;
+                inRun = !inRun;
+            }
+            pos = q + 8;
+            if (x == 0) {
+                // An unchanged word starts an unchanged stretch; the list goes on after its end.
+                pos = sameUntil(old, oo, cur, co, q + 8);
+                if (pos == size) {
+                    break;
+                }
+                runStart = pos;
+                inRun = true;
+            }
+        }
+        if (pos < size && !inRun) {
+            runStart = pos;
+            inRun = true;
+        }
+        if (!inRun) {
+            // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
+            return end - d >= 2 ? d - outOffset : OVERFLOW;
+        }
+        int zrun = runStart - zrunStart;
+        if (pairSize(zrun, size - runStart) > end - d) {
+            return OVERFLOW;
+        }
+        return writePair(cur, co, out, d, zrun, runStart, size - runStart) - outOffset;
+    }
+
+    /**
+     * The rest of the encoding from byte {@code i} (which differs; the zrun before it started at
+     * {@code zrunStart}), its runs found word by word. Same output and overflow rule as
+     * {@link #encode}; writes nothing past a pair.
+     */
+    private int encodeScanned(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
+                              int zrunStart, int i) {
+        final int size = pageSize;
+        while (true) {
+            int j = differentUntil(old, oo, cur, co, i);
             int zrun = i - zrunStart;
-            int nzrun = j - i;
-            int pair = pairSize(zrun, nzrun);
-            if (pair > end - d) {
+            if (pairSize(zrun, j - i) > end - d) {
                 return OVERFLOW;
             }
-            if (d + pair > list + 2 * e) {
-                listKept = false; // entry e, which holds byte j, would be overwritten
-            }
-            d = writeLengths(out, d, zrun, nzrun);
-            if (arraycopyRuns) {
-                System.arraycopy(cur, co + i, out, d, nzrun);
-            } else {
-                copy(cur, co + i, out, d, nzrun);
-            }
-            d += nzrun;
+            d = writePair(cur, co, out, d, zrun, i, j - i);
             if (j == size) {
                 return d - outOffset;
             }
-            // Byte j (in entry e's word) is equal: the zrun ends at the next differing byte, in
-            // this word, the listed words right after it, or the first word not listed.
             zrunStart = j;
-            if (listKept) {
-                int pos = j + 1;
-                while (true) {
-                    int q = (char) CHARS.get(out, list + 2 * e);
-                    if (pos < q + 8) {
-                        long x = (long) LONGS.get(old, oo + q) ^ (long) LONGS.get(cur, co + q);
-                        long ne = (((x & LOWS7) + LOWS7) | x) & HIGHS & (-1L << ((pos - q) << 3));
-                        if (ne != 0) {
-                            i = q + (Long.numberOfTrailingZeros(ne) >>> 3);
-                            break;
-                        }
-                        if (x == 0) {
-                            i = sameUntil(old, oo, cur, co, q + 8); // the end of the stretch q starts
-                            break;
-                        }
-                        pos = q + 8;
-                    }
-                    if (pos >= size) {
-                        i = size;
-                        break;
-                    }
-                    if (e + 1 < listed && (char) CHARS.get(out, list + 2 * e + 2) <= pos) {
-                        e++; // the next listed word holds byte pos (or, the page's last word, overlaps it)
-                    } else {
-                        i = pos; // byte pos lies in a word that differs throughout
-                        break;
-                    }
-                }
-            } else {
-                i = sameUntil(old, oo, cur, co, j);
-            }
+            i = sameUntil(old, oo, cur, co, j);
             if (i == size) {
-                // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
                 return end - d >= 2 ? d - outOffset : OVERFLOW;
             }
         }
+    }
+
+    /**
+     * Writes a pair whose room was checked, copying exactly its {@code nzrun} bytes from byte
+     * {@code from} of the page. Lengths below 0x4000: for pages of at most 16 KiB, past the start.
+     *
+     * @return where the next pair goes
+     */
+    private int writePair(byte[] cur, int co, byte[] out, int d, int zrun, int from, int nzrun) {
+        d = writeLengths(out, d, zrun, nzrun);
+        if (arraycopyRuns) {
+            System.arraycopy(cur, co + from, out, d, nzrun);
+        } else {
+            copy(cur, co + from, out, d, nzrun);
+        }
+        return d + nzrun;
     }
 
     /** Whether any of the 64 bytes at {@code base} differs: cheaper than their mask. */

@@ -86,6 +86,40 @@ final class EncoderEdgeTest {
     }
 
     @Test
+    void aDenseRestThatFitsWithLittleRoomIsEncodedFromTheListThenWordByWordWhereTheOutputReachesIt() {
+        // Runs of 70 to 100 changed bytes between single unchanged ones up to byte 3800, then one
+        // changed byte in 11: the output runs ahead of the input, and the words proof lists the
+        // words holding an unchanged byte at the end of the output space for the rest to be
+        // encoded from. The single bytes take up to two entries each (their zruns cross words) for
+        // three bytes of output: with 2 spare bytes (the tail's), their last pairs would
+        // overwrite entries still to be read, and the encoder goes on word by word.
+        byte[] old = new byte[4096];
+        byte[] cur = new byte[4096];
+        int[] runs = {70, 85, 100, 77, 93};
+        for (int p = 0, k = 0; p < 3800; p += runs[k++ % runs.length] + 1) {
+            Arrays.fill(cur, p, Math.min(p + runs[k % runs.length], 3800), (byte) 7);
+        }
+        for (int p = 3801; p < 4096; p += 11) {
+            cur[p] = 7;
+        }
+        byte[] ref = new byte[8192];
+        int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 8192);
+        for (XbzrleCodec codec : Codecs.all(4096)) {
+            for (int limit = length - 2; limit <= length + 12; limit++) {
+                byte[] out = new byte[8192];
+                int expected = ReferenceXbzrle.encode(old, cur, 4096, ref, limit);
+                assertEquals(limit >= length + 2 ? length : -1, expected, "the reference, limit " + limit);
+                int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+                assertEquals(expected, n, Codecs.name(codec) + ", limit " + limit);
+                if (n > 0) {
+                    assertArrayEquals(Arrays.copyOf(ref, n), Arrays.copyOf(out, n),
+                            Codecs.name(codec) + ", limit " + limit);
+                }
+            }
+        }
+    }
+
+    @Test
     void aDensePageWhoseLast64BytesAreUnchangedIsEncodedUpToTheOverflowWithoutTheProof() {
         // Runs of 100 changed bytes between single unchanged ones up to byte 4032, then an
         // unchanged tail of 64 bytes: the output runs ahead of the input (102 bytes per 101), but
