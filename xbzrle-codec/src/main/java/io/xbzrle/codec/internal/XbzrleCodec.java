@@ -244,8 +244,7 @@ final class XbzrleCodec implements PageCodec {
                 } else {
                     i = base + 128 >= size ? size : sameUntil(old, oldOffset, current, currentOffset, base + 128);
                     if (i == size) {
-                        // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
-                        return end - d >= 2 ? d - outOffset : OVERFLOW;
+                        return unchangedTail(d, end, outOffset);
                     }
                     base = i & ~63;
                     mask = differences(old, oldOffset, current, currentOffset, base);
@@ -534,8 +533,7 @@ final class XbzrleCodec implements PageCodec {
             inRun = true;
         }
         if (!inRun) {
-            // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
-            return end - d >= 2 ? d - outOffset : OVERFLOW;
+            return unchangedTail(d, end, outOffset);
         }
         int zrun = runStart - zrunStart;
         if (pairSize(zrun, size - runStart) > end - d) {
@@ -565,7 +563,7 @@ final class XbzrleCodec implements PageCodec {
             zrunStart = j;
             i = sameUntil(old, oo, cur, co, j);
             if (i == size) {
-                return end - d >= 2 ? d - outOffset : OVERFLOW;
+                return unchangedTail(d, end, outOffset);
             }
         }
     }
@@ -584,6 +582,15 @@ final class XbzrleCodec implements PageCodec {
             copy(cur, co + from, out, d, nzrun);
         }
         return d + nzrun;
+    }
+
+    /**
+     * The result of a page whose rest from the output position {@code d} on is unchanged: QEMU's
+     * top-of-loop check ({@code d + 2 > dlen}) runs before it finds the tail unchanged, so the delta
+     * needs 2 spare bytes past its end.
+     */
+    private static int unchangedTail(int d, int end, int outOffset) {
+        return end - d >= 2 ? d - outOffset : OVERFLOW;
     }
 
     /** Whether any of the 64 bytes at {@code base} differs: cheaper than their mask. */
@@ -708,8 +715,7 @@ final class XbzrleCodec implements PageCodec {
                 differing = mask;
             }
             if (differing == 0) {
-                // QEMU's top-of-loop check (d + 2 > dlen) runs before it finds the tail unchanged.
-                return end - d >= 2 ? d - outOffset : OVERFLOW;
+                return unchangedTail(d, end, outOffset);
             }
             i = base + Long.numberOfTrailingZeros(differing);
         }
