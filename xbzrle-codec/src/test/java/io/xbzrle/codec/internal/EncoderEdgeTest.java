@@ -246,4 +246,40 @@ final class EncoderEdgeTest {
             }
         }
     }
+
+    @Test
+    void aRunThroughWholeBlocksEndsAtEachByteOfTheBlockWhereItEnds() {
+        // Runs that go past the next 64-byte block skip blocks that differ throughout, then read
+        // the mask of the block where they end: every end offset in blocks 2 to 5 after the start,
+        // then an unchanged gap inside that block or past it, then a short run; and runs to the
+        // page's end or to one byte before it.
+        for (XbzrleCodec codec : Codecs.all(4096)) {
+            for (int start : new int[] {5, 64}) {
+                for (int length = 100; length <= 330; length++) {
+                    for (int gap : new int[] {1, 70}) {
+                        byte[] old = new byte[4096];
+                        byte[] cur = new byte[4096];
+                        Arrays.fill(cur, start, start + length, (byte) 9);
+                        Arrays.fill(cur, start + length + gap, start + length + gap + 3, (byte) 9);
+                        assertSameAsReference(codec, old, cur, "start " + start + ", length " + length + ", gap " + gap);
+                    }
+                }
+                for (int toEnd : new int[] {0, 1}) {
+                    byte[] old = new byte[4096];
+                    byte[] cur = new byte[4096];
+                    Arrays.fill(cur, start, 4096 - toEnd, (byte) 9);
+                    assertSameAsReference(codec, old, cur, "start " + start + ", to " + (4096 - toEnd));
+                }
+            }
+        }
+    }
+
+    private static void assertSameAsReference(XbzrleCodec codec, byte[] old, byte[] cur, String what) {
+        byte[] ref = new byte[4096];
+        int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 4096);
+        byte[] out = new byte[4096];
+        int n = codec.encode(old, 0, cur, 0, out, 0, 4096);
+        assertEquals(length, n, Codecs.name(codec) + ", " + what);
+        assertArrayEquals(Arrays.copyOf(ref, length), Arrays.copyOf(out, n), Codecs.name(codec) + ", " + what);
+    }
 }
