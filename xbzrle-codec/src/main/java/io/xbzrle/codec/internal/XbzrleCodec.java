@@ -177,6 +177,22 @@ final class XbzrleCodec implements PageCodec {
         // boundaries of short runs cost a count of trailing zeros, not a branchy byte search.
         int base = i & ~63;
         long mask = differences(old, oldOffset, current, currentOffset, base);
+        if (!bounded) {
+            // A first block of 8 runs or more whose pairs alone would take more than its 64 bytes
+            // (dense alternation, a text page turned to zeros): the proof is tried at once, not
+            // after encoding runs of a byte or two up to a few hundred bytes of output
+            // (dense-alternate 2.3x faster, mixed 1.05-1.08x).
+            long first = mask & (-1L << (i - base));
+            int starts = Long.bitCount(first & ~(first << 1));
+            if (starts >= 8 && Long.bitCount(first) + 2 * starts > 64) {
+                bounded = true;
+                int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
+                        0, i, mask, true);
+                if (result != GO_ON) {
+                    return result;
+                }
+            }
+        }
         while (true) {
             // Byte i differs: the nzrun goes on to the first equal byte.
             long equal = ~mask & (-1L << (i - base));
@@ -610,6 +626,15 @@ final class XbzrleCodec implements PageCodec {
         return (z & HIGHS) == 0;
     }
 
+    /**
+     * {@link #allDiffer}, its first word tested alone first: a block where runs end usually fails
+     * there, at the cost of one word.
+     */
+    private static boolean allDifferFromFirstWord(byte[] old, int oo, byte[] cur, int co, int base) {
+        long x = (long) LONGS.get(old, oo + base) ^ (long) LONGS.get(cur, co + base);
+        return ((x - LOWS1) & ~x & HIGHS) == 0 && allDiffer(old, oo, cur, co, base);
+    }
+
     /** Whether any of the 64 bytes at {@code base} differs: cheaper than their mask. */
     private static boolean anyDifference(byte[] old, int oo, byte[] cur, int co, int base) {
         long x = 0;
@@ -663,7 +688,11 @@ final class XbzrleCodec implements PageCodec {
         int ones = Long.numberOfLeadingZeros(~mask);
         int zeros = Long.numberOfLeadingZeros(mask);
         for (base += 64; base < size; base += 64) {
-            mask = differences(old, oo, cur, co, base);
+            // Blocks of a long run are found with the cheaper has-zero-byte test, at about half
+            // the cost of their masks (a dense start then a long run 1.6x faster, full-random
+            // 1.04x); vector masks cost less than the test.
+            mask = !vector && allDifferFromFirstWord(old, oo, cur, co, base)
+                    ? -1L : differences(old, oo, cur, co, base);
             if (masks != null) {
                 LONGS.set(masks, masksAt + (base >>> 3), mask);
             }

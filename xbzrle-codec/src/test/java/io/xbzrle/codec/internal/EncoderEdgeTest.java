@@ -274,12 +274,52 @@ final class EncoderEdgeTest {
         }
     }
 
+    @Test
+    void aDenseFirstBlockIsProvenOrEncodedFromItsMasksAtOnce() {
+        // A first block of many short runs whose pairs take more than the block: the overflow
+        // proof is tried before any pair is written, so where the page fits, its first pair (and
+        // its zrun from the page's start) comes from what the proof kept. Dense stretches of 64
+        // to 600 bytes from byte 0 or 3, then nothing, a long run, or changes to the end; at
+        // limits around the exact length.
+        for (int start : new int[] {0, 3}) {
+            for (int dense : new int[] {64, 200, 600}) {
+                for (int rest = 0; rest < 3; rest++) {
+                    byte[] old = new byte[4096];
+                    byte[] cur = new byte[4096];
+                    for (int k = start; k < start + dense; k += 2) {
+                        cur[k] = 7;
+                    }
+                    if (rest == 1) {
+                        Arrays.fill(cur, 1000, 3900, (byte) 8);
+                    } else if (rest == 2) {
+                        Arrays.fill(cur, start + dense + 1, 4096, (byte) 8);
+                    }
+                    String what = "start " + start + ", dense " + dense + ", rest " + rest;
+                    int length = ReferenceXbzrle.encode(old, cur, 4096, new byte[8192], 8192);
+                    for (XbzrleCodec codec : Codecs.all(4096)) {
+                        for (int limit = length - 2; limit <= length + 3; limit++) {
+                            assertSameAsReference(codec, old, cur, limit, what);
+                        }
+                        assertSameAsReference(codec, old, cur, 4096, what);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertSameAsReference(XbzrleCodec codec, byte[] old, byte[] cur, String what) {
-        byte[] ref = new byte[4096];
-        int length = ReferenceXbzrle.encode(old, cur, 4096, ref, 4096);
-        byte[] out = new byte[4096];
-        int n = codec.encode(old, 0, cur, 0, out, 0, 4096);
-        assertEquals(length, n, Codecs.name(codec) + ", " + what);
-        assertArrayEquals(Arrays.copyOf(ref, length), Arrays.copyOf(out, n), Codecs.name(codec) + ", " + what);
+        assertSameAsReference(codec, old, cur, 4096, what);
+    }
+
+    private static void assertSameAsReference(XbzrleCodec codec, byte[] old, byte[] cur, int limit, String what) {
+        byte[] ref = new byte[limit];
+        int length = ReferenceXbzrle.encode(old, cur, 4096, ref, limit);
+        byte[] out = new byte[limit];
+        int n = codec.encode(old, 0, cur, 0, out, 0, limit);
+        String where = Codecs.name(codec) + ", " + what + ", limit " + limit;
+        assertEquals(length, n, where);
+        if (n > 0) {
+            assertArrayEquals(Arrays.copyOf(ref, length), Arrays.copyOf(out, n), where);
+        }
     }
 }
