@@ -202,6 +202,17 @@ final class XbzrleCodec implements PageCodec {
             } else if (base + 64 == size) {
                 j = size;
             } else {
+                // A page that encodes at this rate would not fit: try to prove it now, once. Tried
+                // where a run leaves its block (here, or for a zrun below), not after every pair:
+                // 1.04-1.1x faster on pages of one-byte runs every few bytes, level on the corpus.
+                if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
+                    bounded = true;
+                    int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
+                            zrunStart, i, mask, runs * 64 > i);
+                    if (result != GO_ON) {
+                        return result;
+                    }
+                }
                 // A run past the block's end: the next block's mask, which ends most runs; a run
                 // past that one too skips the blocks that differ throughout with the has-zero-byte
                 // test (one branch a block, inline: 1.1-1.2x faster on pages of runs of 100-300 bytes than
@@ -269,14 +280,13 @@ final class XbzrleCodec implements PageCodec {
                     base = i & ~63;
                     mask = differences(old, oldOffset, current, currentOffset, base);
                 }
-            }
-            // A page that encodes at this rate would not fit: try to prove it now, once.
-            if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
-                bounded = true;
-                int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
-                        zrunStart, i, mask, runs * 64 > i);
-                if (result != GO_ON) {
-                    return result;
+                if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
+                    bounded = true;
+                    int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
+                            zrunStart, i, mask, runs * 64 > i);
+                    if (result != GO_ON) {
+                        return result;
+                    }
                 }
             }
         }
