@@ -280,6 +280,7 @@ final class XbzrleCodec implements PageCodec {
                     base = i & ~63;
                     mask = differences(old, oldOffset, current, currentOffset, base);
                 }
+                // The proof's other place: the next run starts in a later block.
                 if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
                     bounded = true;
                     int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
