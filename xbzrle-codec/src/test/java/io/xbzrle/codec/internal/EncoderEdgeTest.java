@@ -261,7 +261,8 @@ final class EncoderEdgeTest {
                         byte[] cur = new byte[4096];
                         Arrays.fill(cur, start, start + length, (byte) 9);
                         Arrays.fill(cur, start + length + gap, start + length + gap + 3, (byte) 9);
-                        assertSameAsReference(codec, old, cur, "start " + start + ", length " + length + ", gap " + gap);
+                        assertSameAsReference(codec, old, cur,
+                                "start " + start + ", length " + length + ", gap " + gap);
                     }
                 }
                 for (int toEnd : new int[] {0, 1}) {
