@@ -630,8 +630,13 @@ final class XbzrleCodec implements PageCodec {
      * (it may flag a byte above a word's first equal one, never miss that one), one branch.
      */
     private static boolean allDiffer(byte[] old, int oo, byte[] cur, int co, int base) {
+        return allDifferFrom(old, oo, cur, co, base, 0);
+    }
+
+    /** {@link #allDiffer} for the block's bytes from {@code from} (a multiple of 8) on. */
+    private static boolean allDifferFrom(byte[] old, int oo, byte[] cur, int co, int base, int from) {
         long z = 0;
-        for (int k = 0; k < 64; k += 8) {
+        for (int k = from; k < 64; k += 8) {
             long x = (long) LONGS.get(old, oo + base + k) ^ (long) LONGS.get(cur, co + base + k);
             z |= (x - LOWS1) & ~x;
         }
@@ -644,7 +649,7 @@ final class XbzrleCodec implements PageCodec {
      */
     private static boolean allDifferFromFirstWord(byte[] old, int oo, byte[] cur, int co, int base) {
         long x = (long) LONGS.get(old, oo + base) ^ (long) LONGS.get(cur, co + base);
-        return ((x - LOWS1) & ~x & HIGHS) == 0 && allDiffer(old, oo, cur, co, base);
+        return ((x - LOWS1) & ~x & HIGHS) == 0 && allDifferFrom(old, oo, cur, co, base, 8);
     }
 
     /** Whether any of the 64 bytes at {@code base} differs: cheaper than their mask. */

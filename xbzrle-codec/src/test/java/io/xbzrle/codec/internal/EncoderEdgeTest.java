@@ -280,11 +280,12 @@ final class EncoderEdgeTest {
         // A first block of many short runs whose pairs take more than the block: the overflow
         // proof is tried before any pair is written, so where the page fits, its first pair (and
         // its zrun from the page's start) comes from what the proof kept. Dense stretches of 64
-        // to 600 bytes from byte 0 or 3, then nothing, a long run, or changes to the end; at
-        // limits around the exact length.
+        // to 600 bytes from byte 0 or 3, then nothing, a long run, changes to the end, or a long
+        // run with one equal byte in word 1 to 7 of blocks whose first word differs throughout (the
+        // proof tests such blocks whole); at limits around the exact length.
         for (int start : new int[] {0, 3}) {
             for (int dense : new int[] {64, 200, 600}) {
-                for (int rest = 0; rest < 3; rest++) {
+                for (int rest = 0; rest < 4; rest++) {
                     byte[] old = new byte[4096];
                     byte[] cur = new byte[4096];
                     for (int k = start; k < start + dense; k += 2) {
@@ -294,6 +295,12 @@ final class EncoderEdgeTest {
                         Arrays.fill(cur, 1000, 3900, (byte) 8);
                     } else if (rest == 2) {
                         Arrays.fill(cur, start + dense + 1, 4096, (byte) 8);
+                    } else if (rest == 3) {
+                        // To the end: a page whose last 64 bytes are unchanged never tries the proof.
+                        Arrays.fill(cur, 1000, 4096, (byte) 8);
+                        for (int word = 1; word < 8; word++) {
+                            cur[1024 + 256 * word + 8 * word + word] = 0;
+                        }
                     }
                     String what = "start " + start + ", dense " + dense + ", rest " + rest;
                     int length = ReferenceXbzrle.encode(old, cur, 4096, new byte[8192], 8192);
