@@ -163,9 +163,8 @@ final class XbzrleCodec implements PageCodec {
             return 0;
         }
         final int end = outOffset + outLimit;
-        final int boundAt = outOffset + outLimit / 8;
-        // The overflow proof below is tried once, on a page encoding at a rate that would not fit;
-        // a page whose last 64 bytes are unchanged is not tried: it ends in an unchanged stretch
+        // The overflow proof below is tried once, where proofDue says; a page whose last 64 bytes
+        // are unchanged is not tried: it ends in an unchanged stretch
         // that the proof would scan to fail (1.2-1.9x faster on dense pages that end unchanged,
         // zero-to-data 1.1x), and if it does overflow, encoding finds it where QEMU does.
         boolean bounded = old[oldOffset + size - 1] == current[currentOffset + size - 1]
@@ -202,10 +201,10 @@ final class XbzrleCodec implements PageCodec {
             } else if (base + 64 == size) {
                 j = size;
             } else {
-                // A page that encodes at this rate would not fit: try to prove it now, once. Tried
-                // where a run leaves its block (here, or for a zrun below), not after every pair:
-                // 1.04-1.1x faster on pages of one-byte runs every few bytes, level on the corpus.
-                if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
+                // The overflow proof, tried once where it is due (proofDue). Tried where a run leaves
+                // its block (here, or for a zrun below), not after every pair: 1.04-1.1x faster on
+                // pages of one-byte runs every few bytes, level on the corpus.
+                if (!bounded && proofDue(d - outOffset, outLimit, size, i, runs)) {
                     bounded = true;
                     int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
                             zrunStart, i, mask, runs * 64 > i);
@@ -282,7 +281,7 @@ final class XbzrleCodec implements PageCodec {
                     mask = differences(old, oldOffset, current, currentOffset, base);
                 }
                 // The proof's other place: the next run starts in a later block.
-                if (!bounded && d >= boundAt && (long) (d - outOffset) * size > (long) outLimit * i) {
+                if (!bounded && proofDue(d - outOffset, outLimit, size, i, runs)) {
                     bounded = true;
                     int result = proveOrFinish(old, oldOffset, current, currentOffset, out, outOffset, d, end,
                             zrunStart, i, mask, runs * 64 > i);
@@ -292,6 +291,27 @@ final class XbzrleCodec implements PageCodec {
                 }
             }
         }
+    }
+
+    /** Runs so far from which a page of short runs may be proven early ({@link #proofDue}). */
+    private static final int EARLY_PROOF_RUNS = 4;
+    /** Most bytes a pair takes on average (zrun and nzrun) on a page proven early. */
+    private static final int EARLY_PROOF_PAIR = 192;
+
+    /**
+     * Whether the overflow proof is due at byte {@code i}, {@code written} bytes of output so far:
+     * where the output, past its first eighth, runs at a rate that would not fit the page; or on a
+     * page of short runs (4 or more so far, under 192 bytes a pair on average) whose output runs
+     * at 90% of that rate or more, dense throughout like a page near the limit. On such a page the
+     * proof, a word at a time, costs less than encoding runs of that length, and encoding from
+     * the list it leaves is cheap when the page does fit: near-overflow 1.05-1.07x faster than
+     * proving only past the rate, the rest of the corpus level.
+     */
+    private static boolean proofDue(int written, int outLimit, int size, int i, int runs) {
+        long rate = (long) written * size;
+        long fits = (long) outLimit * i;
+        return written >= outLimit / 8 && rate > fits
+                || runs >= EARLY_PROOF_RUNS && runs * EARLY_PROOF_PAIR > i && rate * 10 > fits * 9;
     }
 
     /** {@link #proveOrFinish}: neither proven nor finished; the page is encoded on as usual. */

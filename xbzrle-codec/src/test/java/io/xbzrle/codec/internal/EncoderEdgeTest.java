@@ -315,6 +315,37 @@ final class EncoderEdgeTest {
         }
     }
 
+    @Test
+    void aPageOfShortRunsNearItsLimitIsProvenAfterItsFourthRun() {
+        // Runs of 40 to 120 changed bytes between 1 or 2 unchanged ones, at limits around the exact
+        // length: the output runs at about the rate that would fit, so the overflow proof is tried
+        // after the fourth run, well before an eighth of the output is written, and the rest is
+        // proven to overflow or encoded from the proof's list. To the page's end, or to an
+        // unchanged tail of 1 to 3 bytes (shorter than the 64 that keep a page from the proof);
+        // and the same with zruns of 12 to 15 bytes, a page of about 3600 bytes whose output runs
+        // near limits around that length.
+        int[] runs = {40, 97, 120, 63, 88, 111, 52};
+        for (int zruns = 1; zruns <= 12; zruns += 11) {
+            for (int tail = 0; tail <= 3; tail++) {
+                byte[] old = new byte[4096];
+                byte[] cur = new byte[4096];
+                int k = 0;
+                for (int p = zruns == 1 ? 0 : 5; p < 4096 - tail; k++) {
+                    int run = Math.min(runs[k % runs.length], 4096 - tail - p);
+                    Arrays.fill(cur, p, p + run, (byte) (k + 1));
+                    p += run + zruns + k % (zruns == 1 ? 2 : 4);
+                }
+                String what = "zruns from " + zruns + ", tail " + tail;
+                int length = ReferenceXbzrle.encode(old, cur, 4096, new byte[8192], 8192);
+                for (XbzrleCodec codec : Codecs.all(4096)) {
+                    for (int limit = length - 3; limit <= length + 3; limit++) {
+                        assertSameAsReference(codec, old, cur, limit, what);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertSameAsReference(XbzrleCodec codec, byte[] old, byte[] cur, String what) {
         assertSameAsReference(codec, old, cur, 4096, what);
     }
