@@ -341,7 +341,7 @@ final class XbzrleCodec implements PageCodec {
         if (words == PROVEN) {
             return OVERFLOW;
         }
-        return words == UNLISTED ? GO_ON : encodeListed(old, oo, cur, co, out, outOffset, d, end, zrunStart, i, words);
+        return words == UNLISTED ? GO_ON : encodeToEnds(old, oo, cur, co, out, outOffset, d, end, zrunStart, i, words);
     }
 
     private static final long LOWS1 = 0x0101010101010101L;
@@ -396,7 +396,7 @@ final class XbzrleCodec implements PageCodec {
 
     /** {@link #provesOverflowWords}: the rest cannot fit. */
     private static final int PROVEN = -1;
-    /** {@link #provesOverflowWords}: it may fit, and the words holding equal bytes were not listed. */
+    /** {@link #provesOverflowWords}: it may fit, and the nzruns' ends were not listed. */
     private static final int UNLISTED = -2;
 
     /**
@@ -406,12 +406,12 @@ final class XbzrleCodec implements PageCodec {
      * spare bytes more. Words with no equal byte (the common case on a page dense enough to get
      * here) take the has-zero-byte test only.
      *
-     * <p>When it may fit, the scan is not wasted: the start of every word it read that holds an
-     * equal byte is listed, as 2-byte entries in ascending order, at {@code out[d..]} (output space
-     * not yet written), for {@link #encodeListed} to find the rest's runs without scanning again.
-     * An unchanged word starts an unchanged stretch, skipped at once and listed by that word only.
-     * The list is kept only for pages of QEMU's lengths and only while it stays short (one entry
-     * per 4 words at most: a longer list would be slower to follow than the page is to scan).
+     * <p>When it may fit, the scan is not wasted: where each nzrun of the rest ends (its first
+     * equal byte) is listed, as 2-byte entries in ascending order, at {@code out[d..]} (output
+     * space not yet written), for {@link #encodeToEnds} to encode the rest without scanning its
+     * nzruns again. An unchanged word starts an unchanged stretch, skipped at once (its start
+     * listed if an nzrun ends there). The list is kept only for pages of QEMU's lengths and only
+     * while it stays short (an entry per 4 words at most).
      *
      * @return {@link #PROVEN}, the number of entries listed, or {@link #UNLISTED}
      */
@@ -461,11 +461,11 @@ final class XbzrleCodec implements PageCodec {
                 }
             }
             if (x == 0) {
-                // An unchanged word starts an unchanged stretch: listed by this word only (the
-                // list's reader finds the stretch's end again), skipped at once, and the scan goes
-                // on past it in a call that returns at once. Skipped in this loop instead, word by
-                // word or by a call whose result the loop waits for, it made the loop 1.04-1.1x
-                // slower on dense pages that never get here (full-random).
+                // An unchanged word starts an unchanged stretch (an nzrun ends at it unless the
+                // byte before is equal; the list's reader finds the stretch's end again), skipped
+                // at once, and the scan goes on past it in a call that returns at once. Skipped in
+                // this loop instead, word by word or by a call whose result the loop waits for, it
+                // made the loop 1.04-1.1x slower on dense pages that never get here (full-random).
                 if (stretches == MOST_STRETCHES) {
                     return UNLISTED;
                 }
@@ -474,19 +474,29 @@ final class XbzrleCodec implements PageCodec {
                 }
                 int m = Arrays.mismatch(old, oo + p + 8, oo + size, cur, co + p + 8, co + size);
                 int q = m < 0 ? size : p + 8 + m;
+                int ended = (int) ((prevEqual >>> 7) ^ 1);
                 return provesOverflowWords(old, oo, cur, co, from, out, d, end, q, equal + q - p, starts, longRuns,
-                        0x80, listed + 1, stretches + 1); // 0x80: the byte before q is equal
+                        0x80, listed + ended, stretches + 1); // 0x80: the byte before q is equal
             }
             // Exact: bit 7 of each byte set where the byte is equal.
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
             long ne = eq ^ HIGHS;
             equal += Long.bitCount(eq);
             starts += Long.bitCount(ne & ((eq << 8) | prevEqual));
-            prevEqual = eq >>> 56;
-            if (listed < cap) {
-                CHARS.set(out, d + 2 * listed, (char) p);
+            // The nzruns that end in this word: its equal bytes after a differing one. Mostly one,
+            // listed without a loop.
+            long ends = eq & ((ne << 8) | (prevEqual ^ 0x80));
+            int count = Long.bitCount(ends);
+            // Stored whether or not the word ends an nzrun (then the entry is written over), but
+            // within the list's room.
+            if (listed < cap && listed + count <= cap) {
+                CHARS.set(out, d + 2 * listed, (char) (p + (Long.numberOfTrailingZeros(ends) >>> 3)));
+                if (count > 1) {
+                    listEnds(out, d + 2 * listed, p, ends & (ends - 1));
+                }
             }
-            listed++;
+            listed += count;
+            prevEqual = eq >>> 56;
             p += 8;
         }
         if (p < size) {
@@ -496,13 +506,12 @@ final class XbzrleCodec implements PageCodec {
             long ne = (eq ^ HIGHS) & (-1L << known);
             equal += Long.bitCount(eq);
             starts += Long.bitCount(ne & ((eq << 8) | (prevEqual << known)));
-            if (eq != 0) {
-                // The page's last word, overlapping the one before: listed as it starts.
-                if (listed < cap) {
-                    CHARS.set(out, d + 2 * listed, (char) (size - 8));
-                }
-                listed++;
+            long ends = eq & ((ne << 8) | ((prevEqual ^ 0x80) << known));
+            int count = Long.bitCount(ends);
+            if (listed + count <= cap) {
+                listEnds(out, d + 2 * listed - 2, size - 8, ends);
             }
+            listed += count;
         }
         long lowerBound = (long) (size - from - equal) + 2L * starts + longRuns;
         if (old[oo + size - 1] == cur[co + size - 1]) {
@@ -512,80 +521,50 @@ final class XbzrleCodec implements PageCodec {
     }
 
     /**
-     * The rest of the encoding from byte {@code i} (which differs; the zrun before it started at
-     * {@code zrunStart}), its runs found from the list {@link #provesOverflowWords} left at
-     * {@code out[d..]}: every byte outside the listed words differs, but for the unchanged stretch
-     * that an unchanged listed word starts, so runs start and end in listed words only. Each listed
-     * word's equal bytes, as 8 bits, give the run boundaries in it (bits where a byte and the one
-     * before it differ in kind), taken in order: one loop per word whose trip count is the number
-     * of boundaries, not a search per run (about 1.5x faster than looking up each run's end and
-     * the next run's start in the list, on the rest of a dense page that fits). The list is first
-     * moved to the end of the output space; if a pair would overwrite entries still to be read (a
-     * rest with little output for its list), the rest of the page is scanned word by word. Same
-     * output and overflow rule as {@link #encode}.
+     * Lists, after the entry at {@code at}, the ends in {@code ends} (bit 7 of each byte that ends
+     * an nzrun) of the word at {@code p}, in order.
      */
-    private int encodeListed(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
+    private static void listEnds(byte[] out, int at, int p, long ends) {
+        for (; ends != 0; ends &= ends - 1) {
+            at += 2;
+            CHARS.set(out, at, (char) (p + (Long.numberOfTrailingZeros(ends) >>> 3)));
+        }
+    }
+
+    /**
+     * The rest of the encoding from byte {@code i} (which differs; the zrun before it started at
+     * {@code zrunStart}), its nzruns ending where {@link #provesOverflowWords} listed at
+     * {@code out[d..]}: each zrun's end (the next nzrun's start) is found from the word at its
+     * start, so a pair costs no search and no branch on its run's length (with the list of the
+     * words that held equal bytes, read off their bits, 1.02-1.05x slower on near-overflow). The
+     * list is first moved to the end of the output space; if a pair would overwrite entries still
+     * to be read (a rest with little output for its list), the rest of the page is scanned word
+     * by word. Same output and overflow rule as {@link #encode}.
+     */
+    private int encodeToEnds(byte[] old, int oo, byte[] cur, int co, byte[] out, int outOffset, int d, int end,
                              int zrunStart, int i, int listed) {
         final int size = pageSize;
         final int list = end - 2 * listed;
         System.arraycopy(out, d, out, list, 2 * listed);
-        // Bytes before pos are encoded but for the nzrun from runStart when inRun; byte i differs.
-        int pos = i;
         int runStart = i;
-        boolean inRun = true;
         for (int e = 0; e < listed; e++) {
-            int q = (char) CHARS.get(out, list + 2 * e);
-            if (q > pos && !inRun) {
-                runStart = pos; // the bytes from pos to q, not listed, differ
-                inRun = true;
+            int runEnd = (char) CHARS.get(out, list + 2 * e);
+            int zrun = runStart - zrunStart;
+            int nzrun = runEnd - runStart;
+            int pair = pairSize(zrun, nzrun);
+            if (pair > end - d) {
+                return OVERFLOW;
             }
-            long x = (long) LONGS.get(old, oo + q) ^ (long) LONGS.get(cur, co + q);
-            long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
-            // The page's last word may overlap the word before it: only its bytes from pos count.
-            int valid = (0xff << Math.max(0, pos - q)) & 0xff;
-            int equal = (int) ((eq * GATHER) >>> 56) & valid;
-            int differing = ~equal & valid;
-            int first = valid & -valid;
-            // Bit k: byte q + k ends an nzrun (equal after differing) or starts one (the reverse).
-            int boundaries = (equal & ((differing << 1) | (inRun ? first : 0)))
-                    | (differing & ((equal << 1) | (inRun ? 0 : first)));
-            while (boundaries != 0) {
-                int at = q + Integer.numberOfTrailingZeros(boundaries);
-                boundaries &= boundaries - 1;
-                if (inRun) {
-                    int zrun = runStart - zrunStart;
-                    int nzrun = at - runStart;
-                    int pair = pairSize(zrun, nzrun);
-                    if (pair > end - d) {
-                        return OVERFLOW;
-                    }
-                    if (d + pair > list + 2 * (e + 1)) {
-                        // The pair would overwrite entries still to be read.
-                        return encodeScanned(old, oo, cur, co, out, outOffset, d, end, zrunStart, runStart);
-                    }
-                    d = writePair(cur, co, out, d, zrun, runStart, nzrun);
-                    zrunStart = at;
-                }
-                runStart = at;
-                inRun = !inRun;
+            if (d + pair > list + 2 * (e + 1)) {
+                // The pair would overwrite entries still to be read.
+                return encodeScanned(old, oo, cur, co, out, outOffset, d, end, zrunStart, runStart);
             }
-            pos = q + 8;
-            if (x == 0) {
-                // An unchanged word starts an unchanged stretch; the list goes on after its end.
-                pos = sameUntil(old, oo, cur, co, q + 8);
-                if (pos == size) {
-                    break;
-                }
-                runStart = pos;
-                inRun = true;
+            d = writePair(cur, co, out, d, zrun, runStart, nzrun);
+            zrunStart = runEnd;
+            runStart = sameUntil(old, oo, cur, co, runEnd);
+            if (runStart == size) {
+                return unchangedTail(d, end, outOffset);
             }
-        }
-        if (pos < size && !inRun) {
-            runStart = pos;
-            inRun = true;
-        }
-        if (!inRun) {
-            return unchangedTail(d, end, outOffset);
         }
         int zrun = runStart - zrunStart;
         if (pairSize(zrun, size - runStart) > end - d) {

@@ -61,11 +61,11 @@ final class EncoderEdgeTest {
     }
 
     @Test
-    void aDenseRestThatMayFitIsEncodedFromTheWordsTheOverflowProofListed() {
+    void aDenseRestThatMayFitIsEncodedFromTheEndsTheOverflowProofListed() {
         // 600 changed bytes, one unchanged, then changed to the end: after the first pair the
         // output runs ahead of the input, so the encoder tries to prove the rest cannot fit; with
-        // a limit of 4100 or more it cannot (no word of the rest holds an equal byte, an empty
-        // list), and the rest is one pair: 603 + 1 + 2 + 3495 = 4101 bytes.
+        // a limit of 4100 or more it cannot (the rest has no equal byte: no nzrun ends in it, an
+        // empty list), and the rest is one pair: 603 + 1 + 2 + 3495 = 4101 bytes.
         byte[] old = new byte[4096];
         byte[] cur = new byte[4096];
         Arrays.fill(cur, (byte) 9);
@@ -88,11 +88,11 @@ final class EncoderEdgeTest {
     @Test
     void aDenseRestThatFitsWithLittleRoomIsEncodedFromTheListThenWordByWordWhereTheOutputReachesIt() {
         // Runs of 70 to 100 changed bytes between single unchanged ones up to byte 3800, then one
-        // changed byte in 11: the output runs ahead of the input, and the words proof lists the
-        // words holding an unchanged byte at the end of the output space for the rest to be
-        // encoded from. The single bytes take up to two entries each (their zruns cross words) for
-        // three bytes of output: with 2 spare bytes (the tail's), their last pairs would
-        // overwrite entries still to be read, and the encoder goes on word by word.
+        // changed byte in 11: the output runs ahead of the input, and the words proof lists where
+        // each nzrun ends, at the end of the output space, for the rest to be encoded from. The
+        // single bytes take an entry of two bytes each for three bytes of output: with 2 spare
+        // bytes (the tail's), their last pairs would overwrite entries still to be read, and the
+        // encoder goes on word by word.
         byte[] old = new byte[4096];
         byte[] cur = new byte[4096];
         int[] runs = {70, 85, 100, 77, 93};
@@ -150,7 +150,7 @@ final class EncoderEdgeTest {
         // Runs of 100 changed bytes between single unchanged ones, the last byte changed, with 1 to
         // 20 unchanged stretches of 16 to 300 bytes spread over the page: the output runs ahead of
         // the input, so the encoder tries to prove the rest cannot fit; that scan goes past up to
-        // 16 stretches (listing each by its first word, for the rest to be encoded from the list)
+        // 16 stretches (listing where nzruns end, for the rest to be encoded from the list)
         // and gives up on a page with more. With one or two 16-byte stretches the page overflows
         // (4124 and 4109 bytes); limits around the exact length, both sides of 4096.
         for (int[] shapeOf : new int[][] {{1, 16}, {2, 16}, {16, 16}, {17, 16}, {20, 16}, {1, 300}, {2, 300},
@@ -341,6 +341,34 @@ final class EncoderEdgeTest {
                     for (int limit = length - 3; limit <= length + 3; limit++) {
                         assertSameAsReference(codec, old, cur, limit, what);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void nzrunsEndingSeveralToAWordOrInThePagesLastWordAreListedInOrder() {
+        // Runs of 100 changed bytes between single unchanged ones, shifted by 0 to 7 bytes so that
+        // the words proof meets the rest at every alignment (the page's last word overlapping the
+        // one it read before, or not), with 40 bytes where every other byte is unchanged (each
+        // word of them ends four nzruns) and the same in the page's last 8 bytes; at limits around
+        // the exact length, where the rest is proven to overflow or encoded from the list.
+        for (int shift = 0; shift < 8; shift++) {
+            byte[] old = new byte[4096];
+            byte[] cur = new byte[4096];
+            for (int p = shift; p < 4088; p += 101) {
+                Arrays.fill(cur, p, Math.min(p + 100, 4088), (byte) 5);
+            }
+            for (int p = 2000; p < 2040; p += 2) {
+                cur[p] = 0;
+            }
+            for (int p = 4088; p < 4096; p += 2) {
+                cur[p] = 6;
+            }
+            int length = ReferenceXbzrle.encode(old, cur, 4096, new byte[8192], 8192);
+            for (XbzrleCodec codec : Codecs.all(4096)) {
+                for (int limit = length - 2; limit <= length + 3; limit++) {
+                    assertSameAsReference(codec, old, cur, limit, "shift " + shift);
                 }
             }
         }
