@@ -416,7 +416,7 @@ final class XbzrleCodec implements PageCodec {
      * @return {@link #PROVEN}, the number of entries listed, or {@link #UNLISTED}
      */
     private int provesOverflowWords(byte[] old, int oo, byte[] cur, int co, int from, byte[] out, int d, int end) {
-        return provesOverflowWords(old, oo, cur, co, from, out, d, end, from, 0, 1, 0, 0, 0, 0);
+        return provesOverflowWords(old, oo, cur, co, from, out, d, end, from, 0, 0, 0, 0, 0);
     }
 
     /** Unchanged stretches {@link #provesOverflowWords} goes past; a page with more is given up. */
@@ -424,14 +424,14 @@ final class XbzrleCodec implements PageCodec {
 
     /**
      * {@link #provesOverflowWords} from byte {@code p} on, with its counts so far: {@code equal}
-     * equal bytes, {@code starts} nzruns, {@code longRuns} nzruns known to be 128 bytes long or
-     * more (not all of them: runs of 128-142 bytes may be missed), {@code listed} entries, bit 7
-     * of {@code prevEqual}'s low byte whether the byte before {@code p} is equal, and the number
-     * of unchanged {@code stretches} gone past.
+     * equal bytes, {@code longRuns} nzruns known to be 128 bytes long or more (not all of them:
+     * runs of 128-142 bytes may be missed), {@code listed} nzrun ends (listed or not, each closing
+     * an nzrun: the rest's nzruns are its ends and one more if it ends changed), bit 7 of
+     * {@code prevEqual}'s low byte whether the byte before {@code p} is equal, and the number of
+     * unchanged {@code stretches} gone past.
      */
     private int provesOverflowWords(byte[] old, int oo, byte[] cur, int co, int from, byte[] out, int d, int end,
-                                    int p, int equal, int starts, int longRuns, long prevEqual, int listed,
-                                    int stretches) {
+                                    int p, int equal, int longRuns, long prevEqual, int listed, int stretches) {
         final int size = pageSize;
         final int room = end - d;
         final int cap = size <= QEMU_LENGTH_LIMIT_PAGE ? Math.min(room >>> 1, (size - from) >>> 5) : -1;
@@ -440,10 +440,9 @@ final class XbzrleCodec implements PageCodec {
         while (p <= size - 8) {
             long x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
             if (((x - LOWS1) & ~x & HIGHS) == 0) {
-                // All 8 bytes differ: a run starts at p if the byte before was equal. The words
-                // after it that differ throughout go in a loop of their own, without the list's
-                // store: 1.1-1.25x faster than one loop for both kinds of word.
-                starts += (int) (prevEqual >>> 7);
+                // All 8 bytes differ. The words after it that differ throughout go in a loop of
+                // their own, without the list's store: 1.1-1.25x faster than one loop for both
+                // kinds of word.
                 prevEqual = 0;
                 int differing = p;
                 p += 8;
@@ -475,14 +474,13 @@ final class XbzrleCodec implements PageCodec {
                 int m = Arrays.mismatch(old, oo + p + 8, oo + size, cur, co + p + 8, co + size);
                 int q = m < 0 ? size : p + 8 + m;
                 int ended = (int) ((prevEqual >>> 7) ^ 1);
-                return provesOverflowWords(old, oo, cur, co, from, out, d, end, q, equal + q - p, starts, longRuns,
+                return provesOverflowWords(old, oo, cur, co, from, out, d, end, q, equal + q - p, longRuns,
                         0x80, listed + ended, stretches + 1); // 0x80: the byte before q is equal
             }
             // Exact: bit 7 of each byte set where the byte is equal.
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
             long ne = eq ^ HIGHS;
             equal += Long.bitCount(eq);
-            starts += Long.bitCount(ne & ((eq << 8) | prevEqual));
             // The nzruns that end in this word: its equal bytes after a differing one. Mostly one,
             // listed without a loop.
             long ends = eq & ((ne << 8) | (prevEqual ^ 0x80));
@@ -505,7 +503,6 @@ final class XbzrleCodec implements PageCodec {
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7) & (-1L << known);
             long ne = (eq ^ HIGHS) & (-1L << known);
             equal += Long.bitCount(eq);
-            starts += Long.bitCount(ne & ((eq << 8) | (prevEqual << known)));
             long ends = eq & ((ne << 8) | ((prevEqual ^ 0x80) << known));
             int count = Long.bitCount(ends);
             if (listed + count <= cap) {
@@ -513,10 +510,9 @@ final class XbzrleCodec implements PageCodec {
             }
             listed += count;
         }
-        long lowerBound = (long) (size - from - equal) + 2L * starts + longRuns;
-        if (old[oo + size - 1] == cur[co + size - 1]) {
-            lowerBound += 2;
-        }
+        // Every nzrun ends at a listed end but for one that runs to the page's end.
+        long lowerBound = (long) (size - from - equal) + 2L * listed + longRuns;
+        lowerBound += 2; // the last nzrun's lengths, or an unchanged tail's 2 spare bytes
         return lowerBound > room ? PROVEN : listed <= cap ? listed : UNLISTED;
     }
 
