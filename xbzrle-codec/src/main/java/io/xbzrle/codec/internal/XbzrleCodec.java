@@ -435,27 +435,30 @@ final class XbzrleCodec implements PageCodec {
         final int size = pageSize;
         final int room = end - d;
         final int cap = size <= QEMU_LENGTH_LIMIT_PAGE ? Math.min(room >>> 1, (size - from) >>> 5) : -1;
-        // Align to the page's last word when fewer than 8 bytes follow: bytes before 'from' count
-        // as differing and not starting a run.
-        while (p <= size - 8) {
-            long x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+        // One index for both pages (q, in old; delta to cur): fewer values live across the loops,
+        // which otherwise kept the index on the stack (full-random 1.1x faster).
+        final int delta = co - oo;
+        final int last = oo + size - 8;
+        int q = oo + p;
+        while (q <= last) {
+            long x = (long) LONGS.get(old, q) ^ (long) LONGS.get(cur, q + delta);
             if (((x - LOWS1) & ~x & HIGHS) == 0) {
                 // All 8 bytes differ. The words after it that differ throughout go in a loop of
                 // their own, without the list's store: 1.1-1.25x faster than one loop for both
                 // kinds of word.
                 prevEqual = 0;
-                int differing = p;
-                p += 8;
-                while (p <= size - 8) {
-                    x = (long) LONGS.get(old, oo + p) ^ (long) LONGS.get(cur, co + p);
+                int differing = q;
+                q += 8;
+                while (q <= last) {
+                    x = (long) LONGS.get(old, q) ^ (long) LONGS.get(cur, q + delta);
                     if (((x - LOWS1) & ~x & HIGHS) != 0) {
                         break;
                     }
-                    p += 8;
+                    q += 8;
                 }
                 // 128 bytes or more that differ, all in one nzrun: its length takes 2 bytes or more.
-                longRuns += (p - differing) >>> 7 != 0 ? 1 : 0;
-                if (p > size - 8) {
+                longRuns += (q - differing) >>> 7 != 0 ? 1 : 0;
+                if (q > last) {
                     break;
                 }
             }
@@ -468,14 +471,15 @@ final class XbzrleCodec implements PageCodec {
                 if (stretches == MOST_STRETCHES) {
                     return UNLISTED;
                 }
+                p = q - oo;
                 if (listed < cap) {
                     CHARS.set(out, d + 2 * listed, (char) p);
                 }
-                int m = Arrays.mismatch(old, oo + p + 8, oo + size, cur, co + p + 8, co + size);
-                int q = m < 0 ? size : p + 8 + m;
+                int m = Arrays.mismatch(old, q + 8, oo + size, cur, q + delta + 8, co + size);
+                int next = m < 0 ? size : p + 8 + m;
                 int ended = (int) ((prevEqual >>> 7) ^ 1);
-                return provesOverflowWords(old, oo, cur, co, from, out, d, end, q, equal + q - p, longRuns,
-                        0x80, listed + ended, stretches + 1); // 0x80: the byte before q is equal
+                return provesOverflowWords(old, oo, cur, co, from, out, d, end, next, equal + next - p, longRuns,
+                        0x80, listed + ended, stretches + 1); // 0x80: the byte before next is equal
             }
             // Exact: bit 7 of each byte set where the byte is equal.
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
@@ -488,15 +492,17 @@ final class XbzrleCodec implements PageCodec {
             // Stored whether or not the word ends an nzrun (then the entry is written over), but
             // within the list's room.
             if (listed < cap && listed + count <= cap) {
-                CHARS.set(out, d + 2 * listed, (char) (p + (Long.numberOfTrailingZeros(ends) >>> 3)));
+                CHARS.set(out, d + 2 * listed, (char) (q - oo + (Long.numberOfTrailingZeros(ends) >>> 3)));
                 if (count > 1) {
-                    listEnds(out, d + 2 * listed, p, ends & (ends - 1));
+                    listEnds(out, d + 2 * listed, q - oo, ends & (ends - 1));
                 }
             }
             listed += count;
             prevEqual = eq >>> 56;
-            p += 8;
+            q += 8;
         }
+        // Fewer than 8 bytes left: the page's last word, the bytes before p (read already) left out.
+        p = q - oo;
         if (p < size) {
             long x = (long) LONGS.get(old, oo + size - 8) ^ (long) LONGS.get(cur, co + size - 8);
             int known = (p - (size - 8)) << 3;
