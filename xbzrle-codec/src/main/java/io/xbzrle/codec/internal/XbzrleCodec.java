@@ -164,9 +164,9 @@ final class XbzrleCodec implements PageCodec {
         }
         final int end = outOffset + outLimit;
         // The overflow proof below is tried once, where proofDue says; a page whose last 64 bytes
-        // are unchanged is not tried: it ends in an unchanged stretch
-        // that the proof would scan to fail (1.2-1.9x faster on dense pages that end unchanged,
-        // zero-to-data 1.1x), and if it does overflow, encoding finds it where QEMU does.
+        // are unchanged is not tried: it ends in an unchanged stretch that the proof would scan to
+        // fail (1.2-1.9x faster on dense pages that end unchanged, zero-to-data 1.1x), and if it
+        // does overflow, encoding finds it where QEMU does.
         boolean bounded = old[oldOffset + size - 1] == current[currentOffset + size - 1]
                 && !anyDifference(old, oldOffset, current, currentOffset, size - 64);
         int d = outOffset;
@@ -538,7 +538,7 @@ final class XbzrleCodec implements PageCodec {
      * {@code zrunStart}), its nzruns ending where {@link #provesOverflowWords} listed at
      * {@code out[d..]}: each zrun's end (the next nzrun's start) is found from the word at its
      * start, so a pair costs no search and no branch on its run's length (with the list of the
-     * words that held equal bytes, read off their bits, 1.02-1.05x slower on near-overflow). The
+     * words that held equal bytes, read off their bits, 1.01-1.03x slower on near-overflow). The
      * list is first moved to the end of the output space; if a pair would overwrite entries still
      * to be read (a rest with little output for its list), the rest of the page is scanned word
      * by word. Same output and overflow rule as {@link #encode}.
