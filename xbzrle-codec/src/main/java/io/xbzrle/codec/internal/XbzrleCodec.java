@@ -416,7 +416,7 @@ final class XbzrleCodec implements PageCodec {
      * @return {@link #PROVEN}, the number of entries listed, or {@link #UNLISTED}
      */
     private int provesOverflowWords(byte[] old, int oo, byte[] cur, int co, int from, byte[] out, int d, int end) {
-        return provesOverflowWords(old, oo, cur, co, from, out, d, end, from, 0, 0, 0, 0, 0);
+        return provesOverflowWords(old, oo, cur, co, from, out, d, end, from, 0, 0, 0x80, 0, 0);
     }
 
     /** Unchanged stretches {@link #provesOverflowWords} goes past; a page with more is given up. */
@@ -427,11 +427,12 @@ final class XbzrleCodec implements PageCodec {
      * equal bytes, {@code longRuns} nzruns known to be 128 bytes long or more (not all of them:
      * runs of 128-142 bytes may be missed), {@code listed} nzrun ends (listed or not, each closing
      * an nzrun: the rest's nzruns are its ends and one more if it ends changed), bit 7 of
-     * {@code prevEqual}'s low byte whether the byte before {@code p} is equal, and the number of
-     * unchanged {@code stretches} gone past.
+     * {@code prevDiffers}' low byte whether the byte before {@code p} differs (as the byte before
+     * {@code from} is taken to, so that no nzrun ends there), and the number of unchanged
+     * {@code stretches} gone past.
      */
     private int provesOverflowWords(byte[] old, int oo, byte[] cur, int co, int from, byte[] out, int d, int end,
-                                    int p, int equal, int longRuns, long prevEqual, int listed, int stretches) {
+                                    int p, int equal, int longRuns, long prevDiffers, int listed, int stretches) {
         final int size = pageSize;
         final int room = end - d;
         final int cap = size <= QEMU_LENGTH_LIMIT_PAGE ? Math.min(room >>> 1, (size - from) >>> 5) : -1;
@@ -446,7 +447,7 @@ final class XbzrleCodec implements PageCodec {
                 // All 8 bytes differ. The words after it that differ throughout go in a loop of
                 // their own, without the list's store: 1.1-1.25x faster than one loop for both
                 // kinds of word.
-                prevEqual = 0;
+                prevDiffers = 0x80;
                 int differing = q;
                 q += 8;
                 while (q <= last) {
@@ -477,9 +478,9 @@ final class XbzrleCodec implements PageCodec {
                 }
                 int m = Arrays.mismatch(old, q + 8, oo + size, cur, q + delta + 8, co + size);
                 int next = m < 0 ? size : p + 8 + m;
-                int ended = (int) ((prevEqual >>> 7) ^ 1);
+                int ended = (int) (prevDiffers >>> 7);
                 return provesOverflowWords(old, oo, cur, co, from, out, d, end, next, equal + next - p, longRuns,
-                        0x80, listed + ended, stretches + 1); // 0x80: the byte before next is equal
+                        0, listed + ended, stretches + 1); // 0: the byte before next is equal
             }
             // Exact: bit 7 of each byte set where the byte is equal.
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7);
@@ -487,18 +488,19 @@ final class XbzrleCodec implements PageCodec {
             equal += Long.bitCount(eq);
             // The nzruns that end in this word: its equal bytes after a differing one. Mostly one,
             // listed without a loop.
-            long ends = eq & ((ne << 8) | (prevEqual ^ 0x80));
+            long ends = eq & ((ne << 8) | prevDiffers);
             int count = Long.bitCount(ends);
-            // Stored whether or not the word ends an nzrun (then the entry is written over), but
-            // within the list's room.
-            if (listed < cap && listed + count <= cap) {
+            // The first stored whether or not the word ends an nzrun (then it is written over),
+            // within the list's room; more only where they all fit (else listed passes cap, and
+            // the list is not used).
+            if (listed < cap) {
                 CHARS.set(out, d + 2 * listed, (char) (q - oo + (Long.numberOfTrailingZeros(ends) >>> 3)));
-                if (count > 1) {
+                if (count > 1 && listed + count <= cap) {
                     listEnds(out, d + 2 * listed, q - oo, ends & (ends - 1));
                 }
             }
             listed += count;
-            prevEqual = eq >>> 56;
+            prevDiffers = ne >>> 56;
             q += 8;
         }
         // Fewer than 8 bytes left: the page's last word, the bytes before p (read already) left out.
@@ -509,7 +511,7 @@ final class XbzrleCodec implements PageCodec {
             long eq = ~((((x & LOWS7) + LOWS7) | x) | LOWS7) & (-1L << known);
             long ne = (eq ^ HIGHS) & (-1L << known);
             equal += Long.bitCount(eq);
-            long ends = eq & ((ne << 8) | ((prevEqual ^ 0x80) << known));
+            long ends = eq & ((ne << 8) | (prevDiffers << known));
             int count = Long.bitCount(ends);
             if (listed + count <= cap) {
                 listEnds(out, d + 2 * listed - 2, size - 8, ends);
