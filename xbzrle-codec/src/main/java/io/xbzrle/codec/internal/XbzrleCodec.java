@@ -496,7 +496,7 @@ final class XbzrleCodec implements PageCodec {
             if (listed < cap) {
                 CHARS.set(out, d + 2 * listed, (char) (q - oo + (Long.numberOfTrailingZeros(ends) >>> 3)));
                 if (count > 1 && listed + count <= cap) {
-                    listEnds(out, d + 2 * listed, q - oo, ends & (ends - 1));
+                    listEnds(out, d + 2 * listed + 2, q - oo, ends & (ends - 1));
                 }
             }
             listed += count;
@@ -514,7 +514,7 @@ final class XbzrleCodec implements PageCodec {
             long ends = eq & ((ne << 8) | (prevDiffers << known));
             int count = Long.bitCount(ends);
             if (listed + count <= cap) {
-                listEnds(out, d + 2 * listed - 2, size - 8, ends);
+                listEnds(out, d + 2 * listed, size - 8, ends);
             }
             listed += count;
         }
@@ -525,12 +525,11 @@ final class XbzrleCodec implements PageCodec {
     }
 
     /**
-     * Lists, after the entry at {@code at}, the ends in {@code ends} (bit 7 of each byte that ends
-     * an nzrun) of the word at {@code p}, in order.
+     * Lists the ends in {@code ends} (bit 7 of each byte that ends an nzrun) of the word at
+     * {@code p}, in order, as entries from {@code out[at]} on.
      */
     private static void listEnds(byte[] out, int at, int p, long ends) {
-        for (; ends != 0; ends &= ends - 1) {
-            at += 2;
+        for (; ends != 0; ends &= ends - 1, at += 2) {
             CHARS.set(out, at, (char) (p + (Long.numberOfTrailingZeros(ends) >>> 3)));
         }
     }
